@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("security-log/", views.security_log, name="security-log"),
+    path("grants/", views.grant_list, name="grant-list"),
+    path("grants/add/", views.grant_add, name="grant-add"),
+    path("grants/revoke/", views.grant_revoke_view, name="grant-revoke"),
+]

@@ -1,0 +1,103 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledFormMixin
+
+from .models import Committee, Community, Street
+from .selectors import CommunityFilters
+
+
+class CommunityFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=60)
+    street = forms.ModelChoiceField(
+        label=_("Street"), queryset=Street.objects.none(), required=False, empty_label=_("All streets")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *Community.Kind.choices], required=False
+    )
+    track = forms.ChoiceField(
+        label=_("Election track"),
+        choices=[("", _("All tracks")), *Community.Track.choices],
+        required=False,
+    )
+    difficult = forms.ChoiceField(
+        label=_("Difficult"),
+        choices=[("", _("All")), ("yes", _("Difficult only")), ("no", _("Not difficult"))],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, streets: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if streets is not None:
+            self.fields["street"].queryset = streets  # type: ignore[attr-defined]
+
+    def filters(self) -> CommunityFilters:
+        if not self.is_valid():
+            return CommunityFilters()
+        data = self.cleaned_data
+        difficult = {"yes": True, "no": False}.get(data["difficult"])
+        return CommunityFilters(
+            street=data["street"].pk if data["street"] else None,
+            kind=data["kind"],
+            track=data["track"],
+            difficult=difficult,
+            q=data["q"].strip(),
+        )
+
+
+class VersionedForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """A model form that carries the version it was loaded at, for the service's conflict check."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional; kept in the history."),
+    )
+
+
+class CommunityForm(VersionedForm):
+    class Meta:
+        model = Community
+        fields = [
+            "name",
+            "kind",
+            "is_reform_finished",
+            "population",
+            "households",
+            "registered_voters",
+            "is_demolition_underway",
+            "is_difficult",
+            "difficult_reason",
+            "track_override",
+            "track_override_reason",
+        ]
+        widgets = {
+            "difficult_reason": forms.TextInput(),
+            "track_override_reason": forms.TextInput(),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("is_difficult") and not (data.get("difficult_reason") or "").strip():
+            self.add_error("difficult_reason", _("A difficult community needs a reason."))
+        if data.get("track_override") and not (data.get("track_override_reason") or "").strip():
+            self.add_error("track_override_reason", _("Overriding the election track needs a reason."))
+        return data
+
+
+class CommitteeForm(VersionedForm):
+    class Meta:
+        model = Committee
+        fields = ["party_type", "seats", "term_started_on"]
+        widgets = {"term_started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.kind != Committee.Kind.PARTY:
+            del self.fields["party_type"]
+        else:
+            self.fields["party_type"].required = True

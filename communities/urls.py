@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "communities"
+
+urlpatterns = [
+    path("", views.community_list, name="community-list"),
+    path("export.xlsx", views.community_export, name="community-export"),
+    path("import/", views.import_upload, name="import-upload"),
+    path("import/template.xlsx", views.import_template, name="import-template"),
+    path("import/<uuid:token>/", views.import_preview, name="import-preview"),
+    path("<int:pk>/", views.community_detail, name="community-detail"),
+    path("<int:pk>/edit/", views.community_edit, name="community-edit"),
+    path(
+        "<int:pk>/committees/<int:committee_pk>/edit/",
+        views.committee_edit,
+        name="committee-edit",
+    ),
+    path("<int:pk>/history/", views.community_history, name="community-history"),
+]

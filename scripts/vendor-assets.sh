@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Copy the front-end packages installed by npm into static/vendor, where the app serves them itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rm -rf static/vendor
+mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/echarts
+cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
+for license in bootstrap htmx.org echarts; do
+  cp "node_modules/$license/LICENSE" "static/vendor/${license%%.*}/" 2>/dev/null || true
+done
