@@ -55,6 +55,7 @@ class StreetFactory(DjangoModelFactory):
 class CommunityFactory(DjangoModelFactory):
     class Meta:
         model = Community
+        skip_postgeneration_save = True
 
     street = factory.SubFactory(StreetFactory)
     name = factory.Sequence(lambda n: f"Community {n}")

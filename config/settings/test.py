@@ -12,3 +12,6 @@ STORAGES = {
 }
 AXES_FAILURE_LIMIT = 3
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+# static files straight from the finders; no collectstatic before tests
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
