@@ -76,7 +76,7 @@ messages: setup
 
 # Benchmarks: on demand, against PostgreSQL (DATABASE_URL) and never part of `make test`.
 bench: setup
-	$(PY) -m pytest tests/bench -q -p no:randomly -m bench -s $(PYTEST_ARGS)
+	RUN_BENCH=1 $(PY) -m pytest tests/bench -q -s $(PYTEST_ARGS)
 
 worker: setup
 	$(VENV)/bin/celery -A config worker -l info
