@@ -12,7 +12,10 @@ from .selectors import CommunityFilters
 class CommunityFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=60)
     street = forms.ModelChoiceField(
-        label=_("Street"), queryset=Street.objects.none(), required=False, empty_label=_("All streets")
+        label=_("Street"),
+        queryset=Street.objects.none(),
+        required=False,
+        empty_label=_("All streets"),
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *Community.Kind.choices], required=False
@@ -85,7 +88,9 @@ class CommunityForm(VersionedForm):
         if data.get("is_difficult") and not (data.get("difficult_reason") or "").strip():
             self.add_error("difficult_reason", _("A difficult community needs a reason."))
         if data.get("track_override") and not (data.get("track_override_reason") or "").strip():
-            self.add_error("track_override_reason", _("Overriding the election track needs a reason."))
+            self.add_error(
+                "track_override_reason", _("Overriding the election track needs a reason.")
+            )
         return data
 
 

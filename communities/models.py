@@ -1,8 +1,8 @@
 """District → Street → Community, the two committees, and the object-permission tables.
 
-Permissions: every level carries the same codenames (`view_community`, `change_community`, …), meaning
-"may do this to the communities in this object". `communities/permissions.py` holds the rule that a
-community is reachable through a grant on it, its street or its district.
+Permissions: every level carries the same codenames (`view_community`, `change_community`, …),
+meaning "may do this to the communities in this object". `communities/permissions.py` holds the
+rule that a community is reachable through a grant on it, its street or its district.
 """
 
 from typing import ClassVar
@@ -60,7 +60,9 @@ class Street(TimeStampedModel):
         ordering = ["district", "name"]
         permissions = SCOPE_PERMISSIONS
         constraints = [
-            models.UniqueConstraint(fields=["district", "name"], name="street_name_unique_in_district")
+            models.UniqueConstraint(
+                fields=["district", "name"], name="street_name_unique_in_district"
+            )
         ]
 
     def __str__(self) -> str:
@@ -126,7 +128,9 @@ class Community(TimeStampedModel):
         verbose_name_plural = _("communities")
         ordering = ["street__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["street", "name"], name="community_name_unique_in_street"),
+            models.UniqueConstraint(
+                fields=["street", "name"], name="community_name_unique_in_street"
+            ),
             models.CheckConstraint(
                 condition=Q(track_override="") | ~Q(track_override_reason=""),
                 name="community_track_override_has_reason",
@@ -220,7 +224,9 @@ class Committee(TimeStampedModel):
 
 
 class DistrictUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(District, on_delete=models.CASCADE, related_name="user_grants")
+    content_object = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="user_grants"
+    )
     history = HistoricalRecords()
 
     class Meta(UserObjectPermissionBase.Meta):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -22,7 +23,7 @@ class CommunityFilters:
 
 
 def community_list(user: User, filters: CommunityFilters | None = None) -> CommunityQuerySet:
-    """The communities in the user's scope, filtered, with street, district, track and committees."""
+    """The communities in the user's scope, filtered, with street, track and committees."""
     f = filters or CommunityFilters()
     qs = communities_for_user(user).with_track()
     if f.street:
@@ -42,9 +43,9 @@ def community_list(user: User, filters: CommunityFilters | None = None) -> Commu
 
 def street_choices(user: User) -> QuerySet[Street]:
     """Streets that have at least one community in the user's scope, for the list filter."""
-    return Street.objects.filter(
-        pk__in=communities_for_user(user).values("street_id")
-    ).order_by("name")
+    return Street.objects.filter(pk__in=communities_for_user(user).values("street_id")).order_by(
+        "name"
+    )
 
 
 def community_detail(user: User, community: Community) -> dict[str, Any]:
@@ -73,6 +74,16 @@ def dashboard_summary(user: User) -> dict[str, Any]:
 
 def streets_in_scope(user: User) -> QuerySet[Street]:
     return streets_for_user(user)
+
+
+# the reasons services record, shown translated; reasons typed by users are shown as they are
+REASON_LABELS = {
+    "profile edited": _("profile edited"),
+    "seats edited": _("seats edited"),
+    "community created": _("community created"),
+    "imported": _("imported from Excel"),
+    "demo data": _("demo data"),
+}
 
 
 @dataclass(frozen=True)
@@ -118,7 +129,11 @@ def community_history_entries(community: Community, *, limit: int = 200) -> list
                         subject=str(newer.instance_type._meta.verbose_name)
                         if newer.instance_type is Community
                         else newer.instance.get_kind_display(),
-                        reason=newer.history_change_reason or "",
+                        reason=str(
+                            REASON_LABELS.get(newer.history_change_reason or "", "")
+                            or newer.history_change_reason
+                            or ""
+                        ),
                         changes=changes,
                     )
                 )

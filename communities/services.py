@@ -137,7 +137,9 @@ def community_create(
     reason: str = "community created",
 ) -> Community:
     """Create a community with its two committees. Raises CommunityError on a broken rule."""
-    community = Community(street_id=street_id, **{f: v for f, v in data.items() if f in PROFILE_FIELDS})
+    community = Community(
+        street_id=street_id, **{f: v for f, v in data.items() if f in PROFILE_FIELDS}
+    )
     _check_profile(community)
     community._history_user = by  # type: ignore[attr-defined]
     community._change_reason = reason  # type: ignore[attr-defined]

@@ -29,7 +29,11 @@ def _check_database() -> dict[str, Any]:
             cursor.fetchone()
     except Exception as e:  # any failure is the answer here, reported as JSON
         return {"ok": False, "vendor": connection.vendor, "error": str(e)[:200]}
-    return {"ok": True, "vendor": connection.vendor, "ms": round((time.monotonic() - started) * 1000, 1)}
+    return {
+        "ok": True,
+        "vendor": connection.vendor,
+        "ms": round((time.monotonic() - started) * 1000, 1),
+    }
 
 
 def _check_broker_and_workers() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -62,6 +66,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     broker, workers = _check_broker_and_workers()
     ok = database["ok"] and broker["ok"]
     return JsonResponse(
-        {"status": "ok" if ok else "error", "database": database, "broker": broker, "workers": workers},
+        {
+            "status": "ok" if ok else "error",
+            "database": database,
+            "broker": broker,
+            "workers": workers,
+        },
         status=200 if ok else 503,
     )

@@ -1,4 +1,4 @@
-"""Fail when the Chinese catalogue lacks a msgid the code uses, or has untranslated or fuzzy entries.
+"""Fail when the Chinese catalogue lacks a msgid the code uses, or has untranslated or fuzzy ones.
 
 Runs `makemessages` into a temporary copy of locale/, so the committed catalogue is never touched,
 then counts what `msgattrib` finds. Run `make messages` to update the real catalogue.

@@ -77,13 +77,15 @@ def community_pk(world: World) -> dict[str, Any]:
 
 def everyone(status: int, *, anonymous: int = LOGIN, **overrides: int) -> dict[str, int]:
     """The same status for every signed-in role, with `overrides`."""
-    expect = {role: status for role in ROLES}
+    expect = dict.fromkeys(ROLES, status)
     expect["anonymous"] = anonymous
     expect.update(overrides)
     return expect
 
 
-def in_scope_of_community(status: int, *, anonymous: int = LOGIN, **overrides: int) -> dict[str, int]:
+def in_scope_of_community(
+    status: int, *, anonymous: int = LOGIN, **overrides: int
+) -> dict[str, int]:
     """`status` for roles that reach `community`; 404 for the outsider and the member unit."""
     expect = everyone(status, anonymous=anonymous, outsider=NOT_FOUND, member_unit_user=NOT_FOUND)
     expect.update(overrides)
@@ -92,9 +94,7 @@ def in_scope_of_community(status: int, *, anonymous: int = LOGIN, **overrides: i
 
 def editors_of_community(status: int, **overrides: int) -> dict[str, int]:
     """`status` for roles that may edit `community`; 404 for everyone else signed in."""
-    expect = everyone(
-        NOT_FOUND, admin_user=status, office=status, street_official=status
-    )
+    expect = everyone(NOT_FOUND, admin_user=status, office=status, street_official=status)
     expect.update(overrides)
     return expect
 

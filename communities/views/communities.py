@@ -15,8 +15,8 @@ from core.http import AuthenticatedHttpRequest
 from ..forms import CommitteeForm, CommunityFilterForm, CommunityForm
 from ..models import Committee
 from ..permissions import access_community, has_community_perm
-from ..selectors import community_history_entries, community_list as select_communities
-from ..selectors import street_choices
+from ..selectors import community_history_entries, street_choices
+from ..selectors import community_list as select_communities
 from ..services import committee_update, community_update
 
 PAGE_SIZE = 50
@@ -29,7 +29,9 @@ def community_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "communities/_community_rows.html" if request.htmx else "communities/community_list.html"  # type: ignore[attr-defined]
+    template = (
+        "communities/_community_rows.html" if request.htmx else "communities/community_list.html"
+    )  # type: ignore[attr-defined]
     return render(
         request,
         template,
@@ -75,7 +77,9 @@ def community_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("“%(name)s” saved.") % {"name": data["name"]})
             return redirect(community)
-    return render(request, "communities/community_edit.html", {"community": community, "form": form})
+    return render(
+        request, "communities/community_edit.html", {"community": community, "form": form}
+    )
 
 
 @login_required
@@ -86,7 +90,9 @@ def committee_edit(request: AuthenticatedHttpRequest, pk: int, committee_pk: int
         request.POST or None, instance=committee, initial={"version": committee.version}
     )
     if request.method == "POST" and form.is_valid():
-        data: dict[str, Any] = {f: form.cleaned_data[f] for f in form.fields if f in form.Meta.fields}
+        data: dict[str, Any] = {
+            f: form.cleaned_data[f] for f in form.fields if f in form.Meta.fields
+        }
         try:
             committee_update(
                 committee=committee,

@@ -1,4 +1,4 @@
-"""Developer machine: `make run`. Debug on, everything embedded unless the environment says otherwise."""
+"""Developer machine (`make run`): debug on, embedded services unless the environment says so."""
 
 from .base import *  # noqa: F403
 from .base import env

@@ -1,4 +1,4 @@
-"""Production: secrets and hosts must come from the environment; cookies and transport locked down."""
+"""Production: secrets and hosts come from the environment; cookies and transport locked down."""
 
 from .base import *  # noqa: F403
 from .base import env

@@ -4,6 +4,8 @@ ENTRIES = {
     "healthz": Case(expect=everyone(OK, anonymous=OK)),
     "dashboard": Case(expect=everyone(OK)),
     "set_language": Case(
-        method="post", data=lambda w: {"language": "en", "next": "/"}, expect=everyone(FOUND, anonymous=FOUND)
+        method="post",
+        data=lambda w: {"language": "en", "next": "/"},
+        expect=everyone(FOUND, anonymous=FOUND),
     ),
 }
