@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -180,7 +181,7 @@ class Committee(TimeStampedModel):
         RESIDENTS = "residents", _("residents' (villagers') committee")
 
     class PartyType(models.TextChoices):
-        COMMITTEE = "committee", _("party committee (党委)")
+        COMMITTEE = "committee", pgettext_lazy("party organisation type", "party committee")
         GENERAL_BRANCH = "general_branch", _("general party branch")
         BRANCH = "branch", _("party branch")
 

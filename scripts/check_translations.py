@@ -16,6 +16,9 @@ sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 
+SKIP = {"locale", ".venv", "node_modules", "staticfiles", ".git", "media", ".test-media", ".make"}
+
+
 def entries(po: Path, flag: str) -> list[str]:
     out = subprocess.run(  # noqa: S603 - fixed arguments
         ["msgattrib", flag, "--no-obsolete", "--no-wrap", str(po)],  # noqa: S607
@@ -34,18 +37,27 @@ def main() -> int:
 
     django.setup()
     with tempfile.TemporaryDirectory() as tmp:
-        locale = Path(tmp) / "locale"
+        # makemessages writes next to any `locale/` it finds under the working directory, so it
+        # runs in a mirror of the sources (symlinks) whose only catalogue is a copy
+        locale = Path(tmp) / "catalogue" / "locale"
         shutil.copytree(BASE_DIR / "locale", locale)
-        os.chdir(BASE_DIR)
+        mirror = Path(tmp) / "src"
+        mirror.mkdir()
+        for item in BASE_DIR.iterdir():
+            if item.name not in SKIP:
+                (mirror / item.name).symlink_to(item)
+        os.chdir(mirror)
         with override_settings(LOCALE_PATHS=[locale]):
             call_command(
                 "makemessages",
                 locale=["zh_Hans"],
                 no_location=True,
                 no_obsolete=True,
-                ignore_patterns=[".venv/*", "node_modules/*", "static/vendor/*", "staticfiles/*"],
+                symlinks=True,
+                ignore_patterns=["static/vendor/*"],
                 verbosity=0,
             )
+        os.chdir(BASE_DIR)
         po = locale / "zh_Hans" / "LC_MESSAGES" / "django.po"
         untranslated = entries(po, "--untranslated")
         fuzzy = entries(po, "--only-fuzzy")
