@@ -27,7 +27,11 @@ class CommunityFilterForm(StyledFormMixin, forms.Form):
     )
     difficult = forms.ChoiceField(
         label=_("Difficult"),
-        choices=[("", _("All")), ("yes", _("Difficult only")), ("no", _("Not difficult"))],
+        choices=[
+            ("", _("Difficult or not")),
+            ("yes", _("Difficult only")),
+            ("no", _("Not difficult")),
+        ],
         required=False,
     )
 
@@ -82,6 +86,13 @@ class CommunityForm(VersionedForm):
             "difficult_reason": forms.TextInput(),
             "track_override_reason": forms.TextInput(),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["track_override"].choices = [  # type: ignore[attr-defined]
+            ("", _("As the law gives (no override)")),
+            *Community.Track.choices,
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
