@@ -129,3 +129,15 @@ def client_for(user: User | None) -> Client:
 def as_user() -> Any:
     """`as_user(user)` returns a test client signed in as `user` (None: anonymous)."""
     return client_for
+
+
+@pytest.fixture
+def requires_postgres(db: None) -> None:
+    """Skip on the embedded SQLite default; fail instead when the run requires the services."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail("this test needs PostgreSQL (DATABASE_URL) and REQUIRE_SERVICES=1 is set")
+    pytest.skip("needs PostgreSQL (set DATABASE_URL)")
