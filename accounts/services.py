@@ -1,4 +1,5 @@
-"""Writes for accounts: the security log, users and the access grants (guardian object permissions)."""
+"""Writes for accounts: the security log, users and the access grants (guardian object
+permissions)."""
 
 from typing import Literal
 
@@ -38,9 +39,9 @@ def security_event_record(
     detail: str = "",
 ) -> SecurityEvent:
     """Append one entry to the security log. Never raises for a missing request or user."""
-    if user is None and request is not None and getattr(request, "user", None) is not None:
-        if request.user.is_authenticated:
-            user = request.user  # type: ignore[assignment]
+    request_user = getattr(request, "user", None) if request is not None else None
+    if user is None and request_user is not None and request_user.is_authenticated:
+        user = request_user
     return SecurityEvent.objects.create(
         kind=kind,
         user=user,
@@ -74,8 +75,8 @@ def grant_assign(
     """Give `user` the `level` grant on a district, street or community.
 
     Idempotent: permissions the user already holds on the object are kept, not duplicated. Raises
-    GrantError for an inactive user. Each permission row is history-tracked (who, when, reason) and the
-    change is written to the security log.
+    GrantError for an inactive user, or for "manage" on anything but a district. Each permission
+    row is history-tracked (who, when, reason) and the change is written to the security log.
     """
     if not user.is_active:
         raise GrantError(_("%(user)s is deactivated; activate the account first.") % {"user": user})
@@ -91,7 +92,8 @@ def grant_assign(
         )
         if model.objects.filter(user=user, permission=permission, content_object=obj).exists():
             continue
-        row = model(user=user, permission=permission, content_object=obj)
+        # each concrete grant model adds its own `content_object`; the base class has none
+        row = model(user=user, permission=permission, content_object=obj)  # type: ignore[misc]
         row._history_user = by  # type: ignore[attr-defined]
         row._change_reason = "grant assigned"  # type: ignore[attr-defined]
         row.save()
@@ -107,15 +109,20 @@ def grant_assign(
 
 
 @transaction.atomic
-def grant_revoke(
-    *, user: User, obj: Scope, by: User, request: HttpRequest | None = None
-) -> int:
-    """Remove every grant `user` holds on `obj`. Returns how many permissions went; 0 is fine."""
+def grant_revoke(*, user: User, obj: Scope, by: User, request: HttpRequest | None = None) -> int:
+    """Remove every grant `user` holds on `obj`. Returns how many permissions went; 0 is fine.
+
+    Raises GrantError when `by` would revoke their own grant (an office could lock itself out);
+    another office user or a superuser does it. Each removed row is history-tracked and the change
+    is written to the security log.
+    """
+    if user.pk == by.pk and not by.is_superuser:
+        raise GrantError(_("You cannot revoke your own access; ask another office user."))
     model = GRANT_MODELS[_scope_level(obj)]
     rows = list(model.objects.select_for_update().filter(user=user, content_object=obj))
     for row in rows:
-        row._history_user = by  # type: ignore[attr-defined]
-        row._change_reason = "grant revoked"  # type: ignore[attr-defined]
+        row._history_user = by
+        row._change_reason = "grant revoked"
         row.delete()
     if rows:
         security_event_record(

@@ -9,7 +9,7 @@ urlpatterns = [
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
     path("security-log/", views.security_log, name="security-log"),
-    path("grants/", views.grant_list, name="grant-list"),
+    path("grants/", views.grant_list_view, name="grant-list"),
     path("grants/add/", views.grant_add, name="grant-add"),
     path("grants/revoke/", views.grant_revoke_view, name="grant-revoke"),
 ]

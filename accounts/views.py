@@ -4,16 +4,30 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from communities.models import District
+from core.exceptions import DomainError
 from core.forms import StyledFormMixin
 from core.http import AuthenticatedHttpRequest
 
+from .forms import GrantAddForm, GrantRevokeForm, SecurityLogFilterForm
 from .models import SecurityEvent
-from .services import security_event_record
+from .permissions import access_grant_management, access_grant_scope, access_security_log
+from .selectors import (
+    LEVEL_LABELS,
+    grant_history,
+    grant_list,
+    grant_scope_choices,
+    security_event_list,
+)
+from .services import grant_assign, grant_revoke, security_event_record
 
 
 class SignInForm(StyledFormMixin, AuthenticationForm):
@@ -47,21 +61,88 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+PAGE_SIZE = 50
+
+
 @login_required
 def security_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    raise Http404
+    access_security_log(request.user)
+    form = SecurityLogFilterForm(request.GET or None)
+    page = Paginator(security_event_list(form.filters()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/security_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _grant_page(
+    request: AuthenticatedHttpRequest, districts: list[District], form: GrantAddForm
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/grant_list.html",
+        {
+            "districts": districts,
+            "grants": grant_list(districts),
+            "history": grant_history(districts),
+            "form": form,
+        },
+    )
 
 
 @login_required
-def grant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    raise Http404
+def grant_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    districts = access_grant_management(request.user)
+    form = GrantAddForm(scope_choices=grant_scope_choices(districts))
+    return _grant_page(request, districts, form)
 
 
+@require_POST
 @login_required
 def grant_add(request: AuthenticatedHttpRequest) -> HttpResponse:
-    raise Http404
+    districts = access_grant_management(request.user)
+    form = GrantAddForm(request.POST, scope_choices=grant_scope_choices(districts))
+    if not form.is_valid():
+        return _grant_page(request, districts, form)
+    kind, pk = form.cleaned_data["scope"]
+    obj = access_grant_scope(request.user, kind=kind, pk=pk)
+    user, level = form.cleaned_data["user"], form.cleaned_data["level"]
+    names = {"user": user, "scope": obj, "level": LEVEL_LABELS[level]}
+    try:
+        created = grant_assign(user=user, obj=obj, level=level, by=request.user, request=request)
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        if created:
+            messages.success(request, _("%(user)s now has %(level)s access to %(scope)s.") % names)
+        else:
+            messages.info(request, _("%(user)s already had %(level)s access to %(scope)s.") % names)
+    return redirect("accounts:grant-list")
 
 
+@require_POST
 @login_required
 def grant_revoke_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    raise Http404
+    access_grant_management(request.user)
+    form = GrantRevokeForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    kind, pk = form.cleaned_data["scope"]
+    obj = access_grant_scope(request.user, kind=kind, pk=pk)
+    user = form.cleaned_data["user"]
+    try:
+        removed = grant_revoke(user=user, obj=obj, by=request.user, request=request)
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        names = {"user": user, "scope": obj}
+        if removed:
+            messages.success(request, _("%(user)s no longer has access to %(scope)s.") % names)
+        else:
+            messages.info(request, _("%(user)s had no access to %(scope)s.") % names)
+    return redirect("accounts:grant-list")

@@ -1,0 +1,126 @@
+import re
+from typing import Any
+
+from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledFormMixin
+
+from .models import SecurityEvent, User
+from .selectors import LEVEL_LABELS, SecurityLogFilters
+
+SCOPE_RE = re.compile(r"^(district|street|community):(\d{1,18})$")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class SecurityLogFilterForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Event"),
+        choices=[("", _("All events")), *SecurityEvent.Kind.choices],
+        required=False,
+    )
+    user = forms.CharField(label=_("User"), required=False, max_length=150)
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def filters(self) -> SecurityLogFilters:
+        if not self.is_valid():
+            return SecurityLogFilters()
+        data = self.cleaned_data
+        return SecurityLogFilters(
+            kind=data["kind"], user=data["user"].strip(), since=data["since"], until=data["until"]
+        )
+
+
+class UserPickerInput(forms.TextInput):
+    """A text box that suggests users by user name and display name (an HTML datalist).
+
+    The field's choices are rendered once, as the datalist's options; the browser filters them
+    as the user types, so no script is needed.
+    """
+
+    choices: Any = ()
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        list_id = f"{(attrs or {}).get('id', 'id_' + name)}-options"
+        attrs = {**(attrs or {}), "list": list_id, "autocomplete": "off"}
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((str(v), label) for v, label in self.choices if v != ""),
+        )
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            list_id,
+            options,
+        )
+
+
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.display_name:
+            return f"{obj.display_name} ({obj.username})"
+        return str(obj.username)
+
+
+def parse_scope(value: str) -> tuple[str, int]:
+    match = SCOPE_RE.match(value)
+    if match is None:
+        raise forms.ValidationError(_("Choose a district, street or community."), code="invalid")
+    return match.group(1), int(match.group(2))
+
+
+class ScopeField(forms.CharField):
+    """`kind:pk` of a district, street or community; the view checks the object is in scope."""
+
+    widget = forms.Select
+
+    def to_python(self, value: Any) -> tuple[str, int] | None:  # type: ignore[override]
+        value = super().to_python(value)
+        if not value:
+            return None
+        return parse_scope(value)
+
+
+class GrantAddForm(StyledFormMixin, forms.Form):
+    user = UserChoiceField(
+        label=_("User"),
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        to_field_name="username",
+        widget=UserPickerInput,
+        help_text=_("Type a user name or a name and pick from the list."),
+        error_messages={"invalid_choice": _("No active user with this user name.")},
+    )
+    scope = ScopeField(label=_("Scope"))
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=list(LEVEL_LABELS.items()),
+        help_text=_(
+            "View reads, edit also enters data; manage gives the office's rights and only goes on "
+            "a whole district."
+        ),
+    )
+
+    def __init__(self, *args: Any, scope_choices: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].widget.choices = [("", "---------"), *scope_choices]
+
+
+class GrantRevokeForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.all())
+    scope = ScopeField()
