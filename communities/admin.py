@@ -1,10 +1,14 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Committee,
     Community,
+    CommunityImport,
     CommunityUserObjectPermission,
     District,
     DistrictUserObjectPermission,
@@ -57,6 +61,35 @@ class CommitteeAdmin(SimpleHistoryAdmin):
     list_select_related = ["community"]
     search_fields = ["community__name"]
     autocomplete_fields = ["community"]
+
+
+@admin.register(CommunityImport)
+class CommunityImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: imports are made and applied from the import page, never edited here."""
+
+    list_display = [
+        "original_name",
+        "district",
+        "uploaded_by",
+        "status",
+        "created_at",
+        "applied_at",
+        "streets_created",
+        "communities_created",
+    ]
+    list_filter = ["status", "district"]
+    list_select_related = ["district", "uploaded_by"]
+    search_fields = ["original_name", "uploaded_by__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 for grant_model in (

@@ -5,8 +5,10 @@ meaning "may do this to the communities in this object". `communities/permission
 rule that a community is reachable through a grant on it, its street or its district.
 """
 
+import uuid
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
@@ -219,6 +221,55 @@ class Committee(TimeStampedModel):
         if self.community.election_track == Community.Track.VILLAGE:
             return str(_("villagers' committee"))
         return str(_("residents' committee"))
+
+
+def _import_file_path(instance: "CommunityImport", filename: str) -> str:
+    # the stored name never comes from the user; the original name is kept in a field
+    return f"imports/{instance.pk}.xlsx"
+
+
+class CommunityImport(TimeStampedModel):
+    """An uploaded workbook of streets and communities, kept from its preview to its confirmation.
+
+    Not history-tracked: it is an artefact of the import, and the rows it creates carry their own
+    history (reason "imported"). `status` guards against applying the same file twice.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("checked, waiting for confirmation")
+        APPLIED = "applied", _("imported")
+        FAILED = "failed", _("refused")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="community_imports",
+    )
+    file = models.FileField(_("file"), upload_to=_import_file_path, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    streets_created = models.PositiveIntegerField(_("streets created"), default=0)
+    communities_created = models.PositiveIntegerField(_("communities created"), default=0)
+
+    class Meta:
+        verbose_name = _("community import")
+        verbose_name_plural = _("community imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name or str(self.pk)
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:import-preview", args=[self.pk])
 
 
 # --- guardian direct foreign-key permission tables (one per level, user grants only) -------------

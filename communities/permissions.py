@@ -9,6 +9,8 @@ Permission names are the same codename at every level (`view_community`, `change
 either bare or as `communities.<codename>`.
 """
 
+from uuid import UUID
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -16,6 +18,7 @@ from accounts.models import User
 
 from .models import (
     Community,
+    CommunityImport,
     CommunityQuerySet,
     CommunityUserObjectPermission,
     District,
@@ -93,3 +96,34 @@ def access_district(user: User, pk: int, *, perm: str) -> District:
 def has_community_perm(user: User, community: Community, *, perm: str) -> bool:
     """Whether the user may `perm` this community (for showing or hiding buttons)."""
     return communities_for_user(user, perm=perm).filter(pk=community.pk).exists()
+
+
+IMPORT_PERM = "import_communities"
+
+
+def can_import_communities(user: User) -> bool:
+    """Whether the user may import into at least one district (for showing the button)."""
+    return districts_for_user(user, perm=IMPORT_PERM).exists()
+
+
+def access_import_districts(user: User) -> QuerySet[District]:
+    """The districts the user may import into, or Http404: without one, the import pages do not
+    exist for them."""
+    districts = districts_for_user(user, perm=IMPORT_PERM).order_by("name")
+    if not districts.exists():
+        raise OutOfScope
+    return districts
+
+
+def access_community_import(user: User, pk: UUID) -> CommunityImport:
+    """An import the user uploaded (any import, for a superuser) into a district they may still
+    import into, or Http404 (one query)."""
+    imports = CommunityImport.objects.select_related("district", "uploaded_by").filter(
+        pk=pk, district__in=districts_for_user(user, perm=IMPORT_PERM)
+    )
+    if not user.is_superuser:
+        imports = imports.filter(uploaded_by=user)
+    community_import = imports.first()
+    if community_import is None:
+        raise OutOfScope
+    return community_import
