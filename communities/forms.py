@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 
-from .models import Committee, Community, Street
+from .importing import ImportFileError, workbook_check
+from .models import Committee, Community, District, Street
 from .selectors import CommunityFilters
 
 
@@ -52,6 +53,47 @@ class CommunityFilterForm(StyledFormMixin, forms.Form):
             difficult=difficult,
             q=data["q"].strip(),
         )
+
+
+class CommunityImportForm(StyledFormMixin, forms.Form):
+    """The file, and the district to import it into when the user may import into several."""
+
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.none(), empty_label=None
+    )
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = list(districts)
+        self.only_district = choices[0] if len(choices) == 1 else None
+        if self.only_district is not None:
+            del self.fields["district"]
+        else:
+            self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        if not (file.name or "").lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                _("“%(name)s” is not an Excel workbook; upload a file saved as .xlsx."),
+                params={"name": file.name},
+            )
+        try:
+            workbook_check(file)
+        except ImportFileError as e:
+            raise forms.ValidationError(str(e)) from e
+        return file
+
+    def chosen_district(self) -> District:
+        return self.only_district or self.cleaned_data["district"]  # type: ignore[no-any-return]
 
 
 class VersionedForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from core.http import AuthenticatedHttpRequest
 
 from ..forms import CommitteeForm, CommunityFilterForm, CommunityForm
 from ..models import Committee
-from ..permissions import access_community, has_community_perm
+from ..permissions import access_community, can_import_communities, has_community_perm
 from ..selectors import community_history_entries, street_choices
 from ..selectors import community_list as select_communities
 from ..services import committee_update, community_update
@@ -35,7 +35,13 @@ def community_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "page": page, "query": query.urlencode(), "export_query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "export_query": query.urlencode(),
+            "can_import": can_import_communities(request.user),
+        },
     )
 
 

@@ -1,26 +1,117 @@
 """Excel import of streets and communities, and export of the community list."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from uuid import UUID
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import SecurityEvent
+from accounts.services import security_event_record
 from core.http import AuthenticatedHttpRequest
 
+from ..exporters import XLSX_CONTENT_TYPE, CommunityListExporter, xlsx_write
+from ..forms import CommunityFilterForm, CommunityImportForm
+from ..import_columns import import_template_workbook
+from ..importing import (
+    CommunityImportError,
+    community_import_apply,
+    community_import_create,
+    import_check,
+)
+from ..models import CommunityImport
+from ..permissions import access_community_import, access_import_districts
+from ..selectors import community_list as select_communities
+from ..selectors import street_choices
 
+# a long problem list is cut on the page; the count says how many there are
+PROBLEMS_SHOWN = 2000
+ROWS_SHOWN = 200
+
+
+@require_GET
 @login_required
-def community_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    raise Http404
+def community_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    form = CommunityFilterForm(request.GET or None, streets=street_choices(request.user))
+    exporter = CommunityListExporter(select_communities(request.user, form.filters()))
+    workbook = xlsx_write(exporter)
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT,
+        request=request,
+        detail=f"community list: {exporter.row_count} rows",
+    )
+    return FileResponse(
+        workbook, as_attachment=True, filename=exporter.filename(), content_type=XLSX_CONTENT_TYPE
+    )
 
 
+@require_GET
+@login_required
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    access_import_districts(request.user)
+    return FileResponse(
+        import_template_workbook(),
+        as_attachment=True,
+        filename=_("community-import-template.xlsx"),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    raise Http404
+    districts = access_import_districts(request.user)
+    form = CommunityImportForm(request.POST or None, request.FILES or None, districts=districts)
+    if request.method == "POST" and form.is_valid():
+        community_import = community_import_create(
+            district=form.chosen_district(),
+            file=form.cleaned_data["file"],
+            by=request.user,
+            request=request,
+        )
+        return redirect(community_import)
+    return render(request, "communities/import_upload.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
-def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
-    raise Http404
-
-
-@login_required
-def import_preview(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
-    raise Http404
+def import_preview(request: AuthenticatedHttpRequest, token: UUID) -> HttpResponse:
+    community_import = access_community_import(request.user, token)
+    if request.method == "POST":
+        try:
+            check = community_import_apply(
+                community_import=community_import, by=request.user, request=request
+            )
+        except CommunityImportError as e:
+            messages.error(request, str(e))
+            return redirect(community_import)
+        if not check.problems:
+            messages.success(
+                request,
+                _("Imported %(communities)s communities and %(streets)s new streets.")
+                % {"communities": len(check.rows), "streets": len(check.new_streets)},
+            )
+            return redirect("communities:community-list")
+        community_import.refresh_from_db(fields=["status"])
+    elif community_import.status == CommunityImport.Status.APPLIED:
+        check = None
+    else:
+        check = import_check(community_import=community_import)
+    return render(
+        request,
+        "communities/import_preview.html",
+        {
+            "community_import": community_import,
+            "check": check,
+            "problems": check.problems[:PROBLEMS_SHOWN] if check else [],
+            "rows": check.rows[:ROWS_SHOWN] if check else [],
+            "can_confirm": bool(
+                check
+                and check.is_ok
+                and community_import.status == CommunityImport.Status.PREVIEWED
+            ),
+        },
+    )

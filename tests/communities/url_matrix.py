@@ -1,5 +1,11 @@
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from openpyxl import Workbook
+
+from communities.import_columns import COLUMNS
+from communities.models import CommunityImport
 from tests.url_matrix import (
-    NOT_FOUND,
     OK,
     Case,
     community_pk,
@@ -14,18 +20,28 @@ def committee(world):  # type: ignore[no-untyped-def]
     return {"pk": world.community.pk, "committee_pk": world.community.committees.first().pk}
 
 
+def office_import(world):  # type: ignore[no-untyped-def]
+    book = Workbook()
+    book.worksheets[0].append([c.key for c in COLUMNS])
+    out = BytesIO()
+    book.save(out)
+    community_import = CommunityImport.objects.create(
+        district=world.district,
+        uploaded_by=world.users["office"],
+        file=ContentFile(out.getvalue(), name="communities.xlsx"),
+    )
+    return {"token": community_import.pk}
+
+
 ENTRIES = {
     "communities:community-list": Case(expect=everyone(OK)),
     "communities:community-detail": Case(kwargs=community_pk, expect=in_scope_of_community(OK)),
     "communities:community-history": Case(kwargs=community_pk, expect=in_scope_of_community(OK)),
     "communities:community-edit": Case(kwargs=community_pk, expect=editors_of_community(OK)),
     "communities:committee-edit": Case(kwargs=committee, expect=editors_of_community(OK)),
-    # filled in with the Excel import and export
-    "communities:community-export": Case(expect=everyone(NOT_FOUND)),
-    "communities:import-upload": Case(expect=everyone(NOT_FOUND)),
-    "communities:import-template": Case(expect=everyone(NOT_FOUND)),
-    "communities:import-preview": Case(
-        kwargs=lambda w: {"token": "00000000-0000-0000-0000-000000000000"},
-        expect=everyone(NOT_FOUND),
-    ),
+    "communities:community-export": Case(expect=everyone(OK)),
+    "communities:import-upload": Case(expect=office_only(OK)),
+    "communities:import-template": Case(expect=office_only(OK)),
+    # the office's own upload: only they (and a superuser) may open it
+    "communities:import-preview": Case(kwargs=office_import, expect=office_only(OK)),
 }
