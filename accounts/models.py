@@ -34,7 +34,7 @@ class User(AbstractUser):
         SUPERVISOR = "supervisor", _("supervisor")
 
     # Chinese names are one string; first_name/last_name stay empty
-    display_name = models.CharField(_("name"), max_length=60, blank=True)
+    display_name = models.CharField(_("full name"), max_length=60, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     member_unit = models.ForeignKey(
