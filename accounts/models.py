@@ -9,7 +9,7 @@ from core.models import TimeStampedModel
 
 
 class MemberUnit(TimeStampedModel):
-    """A department of the coordination group (a member unit) that takes part in the joint review."""
+    """A department of the coordination group (member unit) that takes part in the joint review."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.SlugField(_("code"), max_length=40, unique=True)

@@ -29,9 +29,14 @@ class DefaultLanguageMiddleware:
 
 
 class IdleSessionTimeoutMiddleware:
-    """Sign out a user who has not made a request for `SESSION_IDLE_TIMEOUT` seconds."""
+    """Sign out a user who has not made a request for `SESSION_IDLE_TIMEOUT` seconds.
+
+    The time of the last request is written to the session at most once a minute, so ordinary
+    page views do not save the session (three queries) every time.
+    """
 
     key = "last_seen"
+    resolution = 60
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,6 +47,6 @@ class IdleSessionTimeoutMiddleware:
             last_seen = request.session.get(self.key, now)
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
-            else:
+            elif self.key not in request.session or now - last_seen >= self.resolution:
                 request.session[self.key] = now
         return self.get_response(request)
