@@ -71,7 +71,7 @@ format: setup
 
 # Refresh the catalogue after adding msgids; then translate the new entries in $(PO).
 messages: setup
-	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete \
+	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete --no-wrap \
 	  -i ".venv/*" -i "node_modules/*" -i "static/vendor/*" -i "staticfiles/*"
 
 # Benchmarks: on demand, against PostgreSQL (DATABASE_URL) and never part of `make test`.

@@ -107,6 +107,11 @@ class GrantAddForm(StyledFormMixin, forms.Form):
         error_messages={"invalid_choice": _("No active user with this user name.")},
     )
     scope = ScopeField(label=_("Scope"))
+    community = ScopeField(
+        label=_("Community (optional)"),
+        required=False,
+        help_text=_("To grant access to one community only, choose its street above, then it."),
+    )
     level = forms.ChoiceField(
         label=_("Level"),
         choices=list(LEVEL_LABELS.items()),
@@ -116,9 +121,35 @@ class GrantAddForm(StyledFormMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, scope_choices: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        scope_choices: Any = (),
+        community_choices: Any = (),
+        communities_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scope"].widget.choices = [("", "---------"), *scope_choices]
+        self.fields["community"].widget.choices = [
+            ("", _("— the whole district or street —")),
+            *community_choices,
+        ]
+        # choosing a street loads its communities into the second select (htmx)
+        self.fields["scope"].widget.attrs.update(
+            {"hx-get": communities_url, "hx-target": "#id_community", "hx-trigger": "change"}
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        community, scope = data.get("community"), data.get("scope")
+        if community:
+            if not scope or scope[0] != "street":
+                self.add_error("community", _("Choose the community's street first."))
+            else:
+                # the view checks that the community lies in a district the actor manages
+                data["scope"] = community
+        return data
 
 
 class GrantRevokeForm(forms.Form):

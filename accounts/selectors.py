@@ -250,19 +250,17 @@ def grant_history(districts: Sequence[District], *, limit: int = 50) -> list[Gra
 
 
 def grant_scope_choices(districts: Sequence[District]) -> list[tuple[Any, list[tuple[str, str]]]]:
-    """Option groups for the scope select: the districts, their streets, then each street's
-    communities (two queries)."""
+    """Option groups for the scope select: the districts, then their streets (one query).
+
+    Communities are not listed here (a large district has tens of thousands); once a street is
+    chosen, `street_community_choices` fills the community select for that street.
+    """
     ids = _district_ids(districts)
     several = len(districts) > 1
     streets = list(
         Street.objects.filter(district_id__in=ids)
         .select_related("district")
         .order_by("district__name", "name", "pk")
-    )
-    communities = list(
-        Community.objects.filter(street__district_id__in=ids)
-        .order_by("street__district__name", "street__name", "name", "pk")
-        .values_list("pk", "name", "street_id")
     )
     groups: list[tuple[Any, list[tuple[str, str]]]] = [
         (_("Whole district"), [(f"district:{d.pk}", d.name) for d in districts]),
@@ -274,11 +272,14 @@ def grant_scope_choices(districts: Sequence[District]) -> list[tuple[Any, list[t
             ],
         ),
     ]
-    by_street: dict[int, list[tuple[str, str]]] = {}
-    for pk, name, street_id in communities:
-        by_street.setdefault(street_id, []).append((f"community:{pk}", name))
-    for s in streets:
-        if by_street.get(s.pk):
-            label = _("Communities of %(street)s") % {"street": s.name}
-            groups.append((label, by_street[s.pk]))
     return groups
+
+
+def street_community_choices(street: Street) -> list[tuple[str, str]]:
+    """The communities of one street, as scope values for the grant form (one query)."""
+    return [
+        (f"community:{pk}", name)
+        for pk, name in Community.objects.filter(street=street)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("security-log/", views.security_log, name="security-log"),
     path("grants/", views.grant_list_view, name="grant-list"),
     path("grants/add/", views.grant_add, name="grant-add"),
+    path("grants/communities/", views.grant_scope_communities, name="grant-scope-communities"),
     path("grants/revoke/", views.grant_revoke_view, name="grant-revoke"),
 ]

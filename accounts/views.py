@@ -1,13 +1,16 @@
 """Sign-in, sign-out, password change, the security log and the office's grant management."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,8 +20,8 @@ from core.exceptions import DomainError
 from core.forms import StyledFormMixin
 from core.http import AuthenticatedHttpRequest
 
-from .forms import GrantAddForm, GrantRevokeForm, SecurityLogFilterForm
-from .models import SecurityEvent
+from .forms import GrantAddForm, GrantRevokeForm, SecurityLogFilterForm, parse_scope
+from .models import SecurityEvent, User
 from .permissions import access_grant_management, access_grant_scope, access_security_log
 from .selectors import (
     LEVEL_LABELS,
@@ -26,6 +29,7 @@ from .selectors import (
     grant_list,
     grant_scope_choices,
     security_event_list,
+    street_community_choices,
 )
 from .services import grant_assign, grant_revoke, security_event_record
 
@@ -95,18 +99,50 @@ def _grant_page(
     )
 
 
+def _community_choices(user: User, scope: str) -> list[tuple[str, str]]:
+    """The chosen street's communities, if `scope` names a street the user manages."""
+    try:
+        kind, pk = parse_scope(scope)
+    except ValidationError:
+        return []
+    if kind != "street":
+        return []
+    street = access_grant_scope(user, kind=kind, pk=pk)
+    return street_community_choices(street)  # type: ignore[arg-type]
+
+
+def _grant_form(request: AuthenticatedHttpRequest, districts: Any) -> GrantAddForm:
+    data = request.POST if request.method == "POST" else None
+    return GrantAddForm(
+        data,
+        scope_choices=grant_scope_choices(districts),
+        community_choices=_community_choices(request.user, (data or {}).get("scope", "")),
+        communities_url=reverse("accounts:grant-scope-communities"),
+    )
+
+
 @login_required
 def grant_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     districts = access_grant_management(request.user)
-    form = GrantAddForm(scope_choices=grant_scope_choices(districts))
-    return _grant_page(request, districts, form)
+    return _grant_page(request, districts, _grant_form(request, districts))
+
+
+@login_required
+def grant_scope_communities(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The options of the community select for the street chosen in the grant form (htmx)."""
+    access_grant_management(request.user)
+    return render(
+        request,
+        "accounts/_community_options.html",
+        {"choices": _community_choices(request.user, request.GET.get("scope", ""))},
+    )
 
 
 @require_POST
 @login_required
 def grant_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     districts = access_grant_management(request.user)
-    form = GrantAddForm(request.POST, scope_choices=grant_scope_choices(districts))
+    form = _grant_form(request, districts)
     if not form.is_valid():
         return _grant_page(request, districts, form)
     kind, pk = form.cleaned_data["scope"]

@@ -73,7 +73,8 @@ def test_url_permission_matrix(name: str, role: str, world: World) -> None:
     client = Client()
     if world.users[role] is not None:
         client.force_login(world.users[role])
-    url = reverse(name, kwargs=case.kwargs(world) if case.kwargs else None) + case.query
+    query = case.query(world) if callable(case.query) else case.query
+    url = reverse(name, kwargs=case.kwargs(world) if case.kwargs else None) + query
     data = case.data(world) if case.data else None
     response = getattr(client, case.method)(url, data=data)
     assert response.status_code == case.status_for(role), (name, role, url)

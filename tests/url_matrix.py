@@ -52,7 +52,8 @@ class Case:
     """How to request one URL, and the status each role gets.
 
     `kwargs(world)` gives the URL arguments (pointing at `community` or the street official's
-    objects, so `outsider` shows the other-scope answer). `data(world)` gives a POST body.
+    objects, so `outsider` shows the other-scope answer). `data(world)` gives a POST body;
+    `query` is a query string, or a callable that makes one from the world.
     `expect` maps each role to a status; roles not listed get `default`.
     """
 
@@ -61,7 +62,7 @@ class Case:
     method: str = "get"
     kwargs: Callable[[World], dict[str, Any]] | None = None
     data: Callable[[World], dict[str, Any]] | None = None
-    query: str = ""
+    query: str | Callable[[World], str] = ""
 
     def status_for(self, role: str) -> int:
         if role in self.expect:

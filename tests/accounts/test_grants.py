@@ -282,3 +282,49 @@ def test_grant_page_query_count_does_not_grow_with_grants(
     with django_assert_num_queries(len(few)):
         response = client.get(LIST)
     assert len(response.context["grants"]) > 30
+
+
+def test_choosing_a_street_lists_its_communities_for_the_second_select(
+    office: User, street: Any, community: Any, other_community: Any
+) -> None:
+    url = reverse("accounts:grant-scope-communities")
+    body = _client(office).get(url, {"scope": f"street:{street.pk}"}).content.decode()
+    assert f'value="community:{community.pk}"' in body
+    # only that street's communities
+    assert f'value="community:{other_community.pk}"' not in body
+
+
+def test_street_of_another_district_lists_nothing(office: User, admin_user: User) -> None:
+    foreign = StreetFactory(district=DistrictFactory())
+    CommunityFactory(street=foreign)
+    url = reverse("accounts:grant-scope-communities")
+    assert _client(office).get(url, {"scope": f"street:{foreign.pk}"}).status_code == 404
+
+
+def test_office_grants_one_community_through_its_street(
+    office: User, colleague: User, street: Any, community: Any
+) -> None:
+    response = _client(office).post(
+        ADD,
+        {
+            "user": colleague.username,
+            "scope": f"street:{street.pk}",
+            "community": f"community:{community.pk}",
+            "level": "view",
+        },
+    )
+    assert response.status_code == 302
+    # the grant is on the community, not on its whole street
+    assert CommunityUserObjectPermission.objects.filter(
+        user=colleague, content_object=community
+    ).exists()
+    assert not StreetUserObjectPermission.objects.filter(user=colleague).exists()
+
+
+def test_grant_page_does_not_list_every_community(
+    office: User, street: Any, community: Any
+) -> None:
+    # a province-scale district has tens of thousands; they load per street instead
+    body = _client(office).get(LIST).content.decode()
+    assert f'value="street:{street.pk}"' in body
+    assert f'value="community:{community.pk}"' not in body

@@ -25,6 +25,9 @@ ENTRIES = {
     "accounts:grant-add": Case(
         method="post", data=_grant_member_unit_user_on_community, expect=office_only(FOUND)
     ),
+    "accounts:grant-scope-communities": Case(
+        query=lambda w: f"?scope=street:{w.street.pk}", expect=office_only(OK)
+    ),
     "accounts:grant-revoke": Case(
         method="post", data=_revoke_leader_on_community, expect=office_only(FOUND)
     ),
