@@ -22,6 +22,7 @@ from communities.models import (
     Street,
     StreetUserObjectPermission,
 )
+from core.history import reason_label
 
 from .models import SecurityEvent, User
 
@@ -69,11 +70,6 @@ PERMISSION_LABELS: dict[str, Promise] = {
     "change_community": _("edit communities"),
     "manage_grants": _("manage access"),
     "import_communities": _("import communities"),
-}
-
-CHANGE_REASON_LABELS: dict[str, Promise] = {
-    "grant assigned": _("grant assigned"),
-    "grant revoked": _("grant revoked"),
 }
 
 SCOPE_ORDER = {"district": 0, "street": 1, "community": 2}
@@ -242,7 +238,7 @@ def grant_history(districts: Sequence[District], *, limit: int = 50) -> list[Gra
                     scope=scope,
                     permission=PERMISSION_LABELS.get(codename, codename),
                     is_added=row.history_type != "-",
-                    reason=CHANGE_REASON_LABELS.get(reason, reason),
+                    reason=reason_label(reason),
                 )
             )
     changes.sort(key=lambda c: c.at, reverse=True)

@@ -70,7 +70,13 @@ def _scope_district_id(obj: Scope) -> int:
 
 @transaction.atomic
 def grant_assign(
-    *, user: User, obj: Scope, level: GrantLevel, by: User, request: HttpRequest | None = None
+    *,
+    user: User,
+    obj: Scope,
+    level: GrantLevel,
+    by: User | None,
+    request: HttpRequest | None = None,
+    reason: str = "grant assigned",
 ) -> list[UserObjectPermissionBase]:
     """Give `user` the `level` grant on a district, street or community.
 
@@ -95,7 +101,7 @@ def grant_assign(
         # each concrete grant model adds its own `content_object`; the base class has none
         row = model(user=user, permission=permission, content_object=obj)  # type: ignore[misc]
         row._history_user = by  # type: ignore[attr-defined]
-        row._change_reason = "grant assigned"  # type: ignore[attr-defined]
+        row._change_reason = reason  # type: ignore[attr-defined]
         row.save()
         created.append(row)
     if created:

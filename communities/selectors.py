@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.history import reason_label
 
 from .models import Committee, Community, CommunityQuerySet, Street
 from .permissions import communities_for_user, streets_for_user
@@ -76,16 +76,6 @@ def streets_in_scope(user: User) -> QuerySet[Street]:
     return streets_for_user(user)
 
 
-# the reasons services record, shown translated; reasons typed by users are shown as they are
-REASON_LABELS = {
-    "profile edited": _("profile edited"),
-    "seats edited": _("seats edited"),
-    "community created": _("community created"),
-    "imported": _("imported from Excel"),
-    "demo data": _("demo data"),
-}
-
-
 @dataclass(frozen=True)
 class HistoryEntry:
     at: Any
@@ -129,11 +119,7 @@ def community_history_entries(community: Community, *, limit: int = 200) -> list
                         subject=str(newer.instance_type._meta.verbose_name)
                         if newer.instance_type is Community
                         else newer.instance.get_kind_display(),
-                        reason=str(
-                            REASON_LABELS.get(newer.history_change_reason or "", "")
-                            or newer.history_change_reason
-                            or ""
-                        ),
+                        reason=reason_label(newer.history_change_reason),
                         changes=changes,
                     )
                 )

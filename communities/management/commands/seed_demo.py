@@ -182,7 +182,7 @@ class Command(BaseCommand):
                 scope_text = _("member unit %(unit)s") % {"unit": unit.name}
             if account.level and account.scope:
                 obj = self._scope(account.scope, spec, district, streets)
-                grant_assign(user=user, obj=obj, level=account.level, by=by)
+                grant_assign(user=user, obj=obj, level=account.level, by=by, reason="demo data")
                 scope_text = self._scope_text(account.level, obj)
             rows.append([user.username, user.get_role_display(), scope_text])
         return rows

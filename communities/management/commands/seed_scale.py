@@ -170,5 +170,5 @@ class Command(BaseCommand):
             reason=REASON,
         )
         # the grants went with the previous district; `by` may be None on a database without admin
-        grant_assign(user=office, obj=district, level="manage", by=by)  # type: ignore[arg-type]
-        grant_assign(user=street, obj=first_street, level="edit", by=by)  # type: ignore[arg-type]
+        grant_assign(user=office, obj=district, level="manage", by=by, reason="scale data")
+        grant_assign(user=street, obj=first_street, level="edit", by=by, reason="scale data")
