@@ -11,6 +11,7 @@ from guardian.models import UserObjectPermissionBase
 
 from communities.models import GRANT_MODELS, Community, District, Street
 from core.exceptions import DomainError
+from core.http import client_ip
 
 from .models import SecurityEvent, User
 
@@ -24,10 +25,6 @@ LEVEL_CODENAMES: dict[str, list[str]] = {
     # the coordination office: everything in its district, including grants and imports
     "manage": ["view_community", "change_community", "manage_grants", "import_communities"],
 }
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def security_event_record(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -7,3 +8,22 @@ class AuthenticatedHttpRequest(HttpRequest):
     """A request that passed `login_required`: `user` is a real `User`, never anonymous."""
 
     user: User  # type: ignore[assignment]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address of the person making the request.
+
+    Behind `PROXY_COUNT` reverse proxies that each append to X-Forwarded-For, the client is the
+    entry that many places from the end; anything before it was sent by the client and is not
+    trusted. Without proxies it is the connection's address. Axes uses this too.
+    """
+    proxies = settings.PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
