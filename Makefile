@@ -52,11 +52,12 @@ migrate: setup
 seed: migrate
 	$(PY) manage.py seed_demo
 
-# The checks `make test` runs before the suite: lint, format, migrations in step, the production
-# settings without a deploy warning, and a complete Chinese translation.
+# The checks `make test` runs before the suite: lint, format, types (mypy strict), migrations in
+# step, the production settings without a deploy warning, and a complete Chinese translation.
 check: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	  SECRET_KEY=check-deploy-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ \

@@ -116,7 +116,7 @@ def _grant_form(request: AuthenticatedHttpRequest, districts: Any) -> GrantAddFo
     return GrantAddForm(
         data,
         scope_choices=grant_scope_choices(districts),
-        community_choices=_community_choices(request.user, (data or {}).get("scope", "")),
+        community_choices=_community_choices(request.user, data.get("scope", "") if data else ""),
         communities_url=reverse("accounts:grant-scope-communities"),
     )
 

@@ -30,7 +30,7 @@ class StreetAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
-class CommitteeInline(admin.TabularInline):
+class CommitteeInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Committee
     extra = 0
     fields = ["kind", "party_type", "seats", "term_started_on"]

@@ -6,7 +6,7 @@ rule that a community is reachable through a grant on it, its street or its dist
 """
 
 import uuid
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -19,8 +19,11 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
 # codenames granted on District, Street and Community alike; see permissions.py
-SCOPE_PERMISSIONS = [
+SCOPE_PERMISSIONS: list[tuple[str, "str | StrPromise"]] = [
     ("view_community", _("Can view the communities in scope")),
     ("change_community", _("Can edit the communities in scope")),
 ]
@@ -61,7 +64,7 @@ class Street(TimeStampedModel):
         verbose_name = _("street")
         verbose_name_plural = _("streets")
         ordering = ["district", "name"]
-        permissions = SCOPE_PERMISSIONS
+        permissions = list(SCOPE_PERMISSIONS)
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "name"], name="street_name_unique_in_district"

@@ -44,13 +44,13 @@ def communities_for_user(user: User, *, perm: str = "view_community") -> Communi
     """Communities the user may `perm`, as one SQL query (the grants are subqueries)."""
     qs = Community.objects.select_related("street__district")
     if not user.is_active:
-        return qs.none()  # type: ignore[return-value]
+        return qs.none()
     if user.is_superuser:
-        return qs  # type: ignore[return-value]
+        return qs
     own = _grants(CommunityUserObjectPermission, user, perm).filter(content_object=OuterRef("pk"))
     streets = _grants(StreetUserObjectPermission, user, perm).values("content_object_id")
     districts = _grants(DistrictUserObjectPermission, user, perm).values("content_object_id")
-    return qs.filter(  # type: ignore[return-value]
+    return qs.filter(
         Q(Exists(own)) | Q(street_id__in=streets) | Q(street__district_id__in=districts)
     )
 

@@ -31,12 +31,12 @@ def community_list(user: User, filters: CommunityFilters | None = None) -> Commu
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.track:
-        qs = qs.filter(track=f.track)
+        qs = qs.filter(track=f.track)  # type: ignore[misc]  # annotated by with_track()
     if f.difficult is not None:
         qs = qs.filter(is_difficult=f.difficult)
     if f.q:
         qs = qs.filter(Q(name__icontains=f.q) | Q(street__name__icontains=f.q))
-    return qs.prefetch_related(  # type: ignore[return-value]
+    return qs.prefetch_related(
         Prefetch("committees", queryset=Committee.objects.order_by("kind"))
     ).order_by("street__name", "name", "pk")
 

@@ -36,14 +36,14 @@ class CommunityError(DomainError):
 
 
 def _verbose_names(model: type[models.Model], fields: list[str]) -> str:
-    return _(", ").join(str(model._meta.get_field(f).verbose_name) for f in fields)
+    return _(", ").join(str(getattr(model._meta.get_field(f), "verbose_name", f)) for f in fields)
 
 
 def _lock_and_check_version(model: type[M], pk: int, version: int, fields: list[str]) -> M:
     """Lock the row; raise ConflictError naming what others changed since `version`."""
-    current = model.objects.select_for_update().get(pk=pk)  # type: ignore[attr-defined]
+    current = model.objects.select_for_update().get(pk=pk)
     if current.version == version:
-        return current  # type: ignore[no-any-return]
+        return current
     base = current.history.filter(version=version).order_by("-history_date").first()
     theirs = [f for f in fields if base is None or getattr(base, f) != getattr(current, f)]
     raise ConflictError(
@@ -67,14 +67,14 @@ def _save_changes(
         _check_profile(instance)
     elif isinstance(instance, Committee):
         _check_committee(instance)
-    changed = [f for f in fields if getattr(instance, f) != before[f]]
-    if not changed:
+    changes: list[str] = [f for f in fields if getattr(instance, f) != before[f]]
+    if not changes:
         return instance
     # the row is locked: a plain increment is safe and keeps history rows concrete
     instance.version += 1
     instance._history_user = by  # type: ignore[attr-defined]
     instance._change_reason = reason  # type: ignore[attr-defined]
-    instance.save(update_fields=[*changed, "version", "updated_at"])
+    instance.save(update_fields=[*changes, "version", "updated_at"])
     return instance
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 
@@ -7,7 +8,8 @@ from accounts.models import User
 class AuthenticatedHttpRequest(HttpRequest):
     """A request that passed `login_required`: `user` is a real `User`, never anonymous."""
 
-    user: User  # type: ignore[assignment]
+    user: User
+    htmx: HtmxDetails
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -19,11 +21,9 @@ def client_ip(request: HttpRequest) -> str | None:
     """
     proxies = settings.PROXY_COUNT
     if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
+        header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+            return str(forwarded[-proxies])
+    remote: str | None = request.META.get("REMOTE_ADDR")
+    return remote or None

@@ -29,9 +29,10 @@ def community_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows_only = bool(request.htmx)
     template = (
-        "communities/_community_rows.html" if request.htmx else "communities/community_list.html"
-    )  # type: ignore[attr-defined]
+        "communities/_community_rows.html" if rows_only else "communities/community_list.html"
+    )
     return render(
         request,
         template,

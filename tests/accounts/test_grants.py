@@ -48,7 +48,7 @@ def _grant_rows() -> int:
 
 def _history_rows() -> int:
     return sum(
-        m.history.count()  # type: ignore[attr-defined]
+        m.history.count()
         for m in (
             DistrictUserObjectPermission,
             StreetUserObjectPermission,
