@@ -70,6 +70,7 @@ PERMISSION_LABELS: dict[str, Promise] = {
     "change_community": _("edit communities"),
     "manage_grants": _("manage access"),
     "import_communities": _("import communities"),
+    "manage_campaigns": _("run campaigns"),
 }
 
 SCOPE_ORDER = {"district": 0, "street": 1, "community": 2}

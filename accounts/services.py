@@ -23,7 +23,13 @@ LEVEL_CODENAMES: dict[str, list[str]] = {
     "view": ["view_community"],
     "edit": ["view_community", "change_community"],
     # the coordination office: everything in its district, including grants and imports
-    "manage": ["view_community", "change_community", "manage_grants", "import_communities"],
+    "manage": [
+        "view_community",
+        "change_community",
+        "manage_grants",
+        "import_communities",
+        "manage_campaigns",
+    ],
 }
 
 

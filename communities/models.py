@@ -42,6 +42,7 @@ class District(TimeStampedModel):
             *SCOPE_PERMISSIONS,
             ("manage_grants", _("Can manage the access grants of the district")),
             ("import_communities", _("Can import streets and communities into the district")),
+            ("manage_campaigns", _("Can run the district's campaigns and assign leaders")),
         ]
 
     def __str__(self) -> str:

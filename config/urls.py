@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("communities/", include("communities.urls")),
+    path("election/", include("election.urls")),
     path("", core_views.dashboard, name="dashboard"),
 ]
 

@@ -9,9 +9,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.accounts.url_matrix import ENTRIES as ACCOUNTS
 from tests.communities.url_matrix import ENTRIES as COMMUNITIES
 from tests.core.url_matrix import ENTRIES as CORE
+from tests.election.url_matrix import ENTRIES as ELECTION
 from tests.url_matrix import ROLES, Case, World
 
-MATRIX: dict[str, Case] = {**CORE, **ACCOUNTS, **COMMUNITIES}
+MATRIX: dict[str, Case] = {**CORE, **ACCOUNTS, **COMMUNITIES, **ELECTION}
 
 # the admin is Django's own; its access rule (staff only) is tested once in tests/core
 COVERED_ELSEWHERE = ("admin:",)

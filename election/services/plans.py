@@ -1,0 +1,393 @@
+"""Writes for campaigns and plans: start a campaign, edit steps, move election day, close and
+reopen stages. Each write locks its rows, records history with the user and a reason, and
+refreshes the plan's summary (due dates, red flags, counters) in the same transaction."""
+
+from collections.abc import Iterable
+from datetime import date
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.models import User
+from communities.models import Community
+from core.exceptions import ConflictError, DomainError
+
+from .. import rules
+from ..models import (
+    Applies,
+    Campaign,
+    CommunityPlan,
+    PlanStage,
+    PlanStep,
+    SeatPlan,
+    SeatRule,
+    StageTemplate,
+    StepTemplate,
+    SurveyLedger,
+)
+
+BATCH = 2000
+
+
+class PlanError(DomainError):
+    pass
+
+
+def _applies(applies_to: str, track: str) -> bool:
+    return applies_to == Applies.ALL or applies_to == track
+
+
+def _dates(plan: CommunityPlan, campaign: Campaign) -> rules.PlanDates:
+    return rules.PlanDates(campaign.starts_on, plan.election_on, plan.party_election_on)
+
+
+def _stale_version(model_name: str) -> ConflictError:
+    return ConflictError(
+        _(
+            "Someone else saved this %(what)s while you were editing it, so your changes were "
+            "not saved. The form now shows the current values."
+        )
+        % {"what": model_name}
+    )
+
+
+# --- campaign start ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_start(*, campaign: Campaign, by: User | None, today: date | None = None) -> int:
+    """Start a campaign: one plan per community of its district, with its stages and steps.
+
+    Each plan gets the campaign's election days, the stages and steps of the rule set that apply
+    to the community's election track, a survey ledger and a seat plan per committee (seeded
+    from the current seats), and computed due dates. Safe to run again: communities that already
+    have a plan are left alone, so a second call only adds plans for communities created since.
+    Returns the number of plans created. Raises PlanError for a closed campaign.
+    """
+    campaign = Campaign.objects.select_for_update().select_related("rule_set").get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.CLOSED:
+        raise PlanError(_("“%(name)s” is closed.") % {"name": campaign.name})
+    if campaign.status == Campaign.Status.DRAFT:
+        campaign.status = Campaign.Status.RUNNING
+        campaign.started_at = timezone.now()
+        campaign.started_by = by
+        campaign._history_user = by  # type: ignore[attr-defined]
+        campaign._change_reason = "campaign started"  # type: ignore[attr-defined]
+        campaign.save(update_fields=["status", "started_at", "started_by", "updated_at"])
+
+    stages = list(StageTemplate.objects.filter(rule_set=campaign.rule_set).order_by("order"))
+    steps = list(
+        StepTemplate.objects.filter(stage__rule_set=campaign.rule_set).order_by(
+            "stage__order", "order"
+        )
+    )
+    communities = list(
+        Community.objects.filter(street__district=campaign.district)
+        .exclude(plans__campaign=campaign)
+        .with_track()
+        .prefetch_related("committees")
+        .order_by("pk")
+    )
+    created = 0
+    for start in range(0, len(communities), BATCH):
+        batch = communities[start : start + BATCH]
+        _plans_create(campaign, batch, stages, steps, by=by, today=today)
+        created += len(batch)
+    return created
+
+
+def _plans_create(
+    campaign: Campaign,
+    communities: list[Community],
+    stages: list[StageTemplate],
+    steps: list[StepTemplate],
+    *,
+    by: User | None,
+    today: date | None,
+) -> None:
+    plans = bulk_create_with_history(
+        [
+            CommunityPlan(
+                campaign=campaign,
+                community=c,
+                election_on=campaign.election_on,
+                party_election_on=campaign.party_election_on,
+            )
+            for c in communities
+        ],
+        CommunityPlan,
+        default_user=by,
+        default_change_reason="campaign started",
+    )
+    # bulk_create_with_history returns the objects with primary keys on PostgreSQL and SQLite
+    by_community = {p.community_id: p for p in plans}
+    plan_stages: list[PlanStage] = []
+    for c in communities:
+        track = c.track  # type: ignore[attr-defined]
+        plan_stages += [
+            PlanStage(plan=by_community[c.pk], template=s, order=s.order)
+            for s in stages
+            if _applies(s.applies_to, track)
+        ]
+    plan_stages = bulk_create_with_history(
+        plan_stages, PlanStage, default_user=by, default_change_reason="campaign started"
+    )
+    stage_of = {(ps.plan_id, ps.template_id): ps for ps in plan_stages}
+    plan_steps: list[PlanStep] = []
+    for c in communities:
+        plan = by_community[c.pk]
+        dates = _dates(plan, campaign)
+        track = c.track  # type: ignore[attr-defined]
+        for t in steps:
+            stage = stage_of.get((plan.pk, t.stage_id))
+            if stage is None or not _applies(t.applies_to, track):
+                continue
+            plan_steps.append(
+                PlanStep(
+                    plan=plan,
+                    stage=stage,
+                    template=t,
+                    order=t.stage.order * 100 + t.order,
+                    due_on=rules.due_on(t, dates, {}),
+                )
+            )
+    bulk_create_with_history(
+        plan_steps,
+        PlanStep,
+        batch_size=BATCH,
+        default_user=by,
+        default_change_reason="campaign started",
+    )
+    bulk_create_with_history(
+        [SurveyLedger(plan=p) for p in plans],
+        SurveyLedger,
+        default_user=by,
+        default_change_reason="campaign started",
+    )
+    seat_plans = []
+    for c in communities:
+        plan = by_community[c.pk]
+        for committee in c.committees.all():
+            body = committee.kind
+            if body == "residents" and c.track == Community.Track.VILLAGE:  # type: ignore[attr-defined]
+                body = SeatRule.Body.VILLAGERS
+            seat_plans.append(SeatPlan(plan=plan, body=body, planned_seats=committee.seats))
+    bulk_create_with_history(
+        seat_plans, SeatPlan, default_user=by, default_change_reason="campaign started"
+    )
+    for plan in plans:
+        plan_refresh(plan=plan, today=today)
+
+
+# --- the plan's summary ---------------------------------------------------------------------------
+
+
+def plan_refresh(*, plan: CommunityPlan, today: date | None = None) -> list[PlanStep]:
+    """Recompute every step's due date and lead-time verdict, then the plan's counters.
+
+    Call inside the transaction that changed a date, a step or a notice. Steps whose due date or
+    verdict changed are saved with history reason "recomputed"; the counters are saved without a
+    history row (they are derived). Returns the steps that changed.
+    """
+    campaign = plan.campaign
+    steps = list(
+        PlanStep.objects.filter(plan=plan)
+        .select_related("template", "stage__template")
+        .order_by("order")
+    )
+    first_notice = dict(
+        PlanStep.objects.filter(plan=plan, notices__isnull=False)
+        .annotate(first=Min("notices__posted_on"))
+        .values_list("pk", "first")
+    )
+    done = {s.template_id: s.done_on for s in steps if s.status == PlanStep.Status.DONE}
+    dates = _dates(plan, campaign)
+    changed = []
+    # the red message is stored in the site's language, like the weekly report that quotes it
+    with translation.override(settings.LANGUAGE_CODE):
+        for step in steps:
+            t = step.template
+            anchor = rules.anchor_date(t, dates, done)
+            due = rules.due_on(t, dates, done)
+            checked = rules.checked_on(t, done_on=step.done_on, notice_on=first_notice.get(step.pk))
+            reason = rules.violation(t, anchor=anchor, checked=checked)
+            if (due, bool(reason), reason) != (step.due_on, step.is_red, step.red_reason):
+                step.due_on, step.is_red, step.red_reason = due, bool(reason), reason
+                changed.append(step)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            PlanStep,
+            ["due_on", "is_red", "red_reason"],
+            default_change_reason="recomputed",
+        )
+    _plan_counters(plan, steps)
+    return changed
+
+
+def _plan_counters(plan: CommunityPlan, steps: Iterable[PlanStep]) -> None:
+    steps = list(steps)
+    open_steps = [s for s in steps if s.status != PlanStep.Status.DONE]
+    plan.steps_total = len(steps)
+    plan.steps_done = len(steps) - len(open_steps)
+    plan.steps_red = sum(1 for s in steps if s.is_red)
+    plan.next_due_on = min((s.due_on for s in open_steps if s.due_on), default=None)
+    plan.current_stage_id = open_steps[0].stage.template_id if open_steps else None
+    plan.save_without_historical_record(  # type: ignore[attr-defined]
+        update_fields=["steps_total", "steps_done", "steps_red", "next_due_on", "current_stage"]
+    )
+
+
+def _after_commit_rollup(plan: CommunityPlan) -> None:
+    """Refresh the district dashboard's counts for this plan's street once the change commits."""
+    from ..tasks import rollup_refresh_task
+
+    transaction.on_commit(
+        partial(
+            rollup_refresh_task.delay,
+            campaign_id=plan.campaign_id,
+            street_id=plan.community.street_id,
+        )
+    )
+
+
+# --- steps ----------------------------------------------------------------------------------------
+
+STEP_FIELDS = ["status", "done_on", "responsible", "notes"]
+
+
+@transaction.atomic
+def step_update(
+    *, step: PlanStep, version: int, data: dict[str, Any], by: User, reason: str = ""
+) -> PlanStep:
+    """Save a step's status, done date, responsible person and notes from a form at `version`.
+
+    Locks the step. Raises ConflictError if someone saved it since `version`, PlanError if its
+    stage is closed, if it is marked done without a date (the date defaults to today) or with a
+    date in the future. Recomputes the plan (a done date moves the steps that count from it, and
+    the step may turn red). History reason: `reason`, else "step updated".
+    """
+    step = (
+        PlanStep.objects.select_for_update()
+        .select_related("stage", "plan__campaign")
+        .get(pk=step.pk)
+    )
+    if step.version != version:
+        raise _stale_version(str(PlanStep._meta.verbose_name))
+    if step.stage.is_closed:
+        raise PlanError(
+            _("“%(stage)s” is closed; reopen it with a reason first.")
+            % {"stage": step.stage.template.title}
+        )
+    before = {f: getattr(step, f) for f in STEP_FIELDS}
+    for f in STEP_FIELDS:
+        if f in data:
+            setattr(step, f, data[f])
+    if step.status == PlanStep.Status.DONE:
+        step.done_on = step.done_on or timezone.localdate()
+        if step.done_on > timezone.localdate():
+            raise PlanError(_("A step cannot be done on a day still to come."))
+    else:
+        step.done_on = None
+    changed = [f for f in STEP_FIELDS if getattr(step, f) != before[f]]
+    if not changed:
+        return step
+    step.version += 1
+    step._history_user = by  # type: ignore[attr-defined]
+    step._change_reason = reason or "step updated"  # type: ignore[attr-defined]
+    step.save(update_fields=[*changed, "version"])
+    plan_refresh(plan=step.plan)
+    _after_commit_rollup(step.plan)
+    step.refresh_from_db()
+    return step
+
+
+@transaction.atomic
+def plan_dates_update(
+    *,
+    plan: CommunityPlan,
+    version: int,
+    election_on: date,
+    party_election_on: date,
+    by: User,
+    reason: str = "",
+) -> CommunityPlan:
+    """Move a community's election day (and the Party election's): every due date and every flag
+    is recomputed. Raises ConflictError for a stale form, PlanError if the Party election would
+    come after the residents' committee election."""
+    plan = (
+        CommunityPlan.objects.select_for_update()
+        .select_related("campaign", "community")
+        .get(pk=plan.pk)
+    )
+    if plan.version != version:
+        raise _stale_version(str(CommunityPlan._meta.verbose_name))
+    if party_election_on > election_on:
+        raise PlanError(_("The party organisation is elected before the residents' committee."))
+    if (plan.election_on, plan.party_election_on) == (election_on, party_election_on):
+        return plan
+    plan.election_on, plan.party_election_on = election_on, party_election_on
+    plan.version += 1
+    plan._history_user = by  # type: ignore[attr-defined]
+    plan._change_reason = reason or "election day moved"  # type: ignore[attr-defined]
+    plan.save(update_fields=["election_on", "party_election_on", "version", "updated_at"])
+    plan_refresh(plan=plan)
+    _after_commit_rollup(plan)
+    return plan
+
+
+# --- stages ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def stage_close(*, stage: PlanStage, by: User) -> PlanStage:
+    """Close a stage: its steps can no longer be edited. Idempotent. Raises PlanError while a
+    step of the stage is not done."""
+    stage = PlanStage.objects.select_for_update().select_related("template").get(pk=stage.pk)
+    if stage.is_closed:
+        return stage
+    open_steps = list(
+        PlanStep.objects.select_for_update()
+        .filter(stage=stage)
+        .exclude(status=PlanStep.Status.DONE)
+        .select_related("template")
+    )
+    if open_steps:
+        raise PlanError(
+            _("“%(stage)s” still has steps that are not done: %(steps)s.")
+            % {
+                "stage": stage.template.title,
+                "steps": _(", ").join(s.template.title for s in open_steps),
+            }
+        )
+    stage.is_closed = True
+    stage.closed_at = timezone.now()
+    stage.version += 1
+    stage._history_user = by  # type: ignore[attr-defined]
+    stage._change_reason = "stage closed"  # type: ignore[attr-defined]
+    stage.save(update_fields=["is_closed", "closed_at", "version"])
+    return stage
+
+
+@transaction.atomic
+def stage_reopen(*, stage: PlanStage, reason: str, by: User) -> PlanStage:
+    """Reopen a closed stage so its steps can be corrected. The reason is required and is kept
+    in the history. Idempotent for an open stage."""
+    if not reason.strip():
+        raise PlanError(_("Say why the stage is reopened."))
+    stage = PlanStage.objects.select_for_update().get(pk=stage.pk)
+    if not stage.is_closed:
+        return stage
+    stage.is_closed = False
+    stage.closed_at = None
+    stage.version += 1
+    stage._history_user = by  # type: ignore[attr-defined]
+    stage._change_reason = reason.strip()  # type: ignore[attr-defined]
+    stage.save(update_fields=["is_closed", "closed_at", "version"])
+    return stage

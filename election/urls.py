@@ -1,0 +1,41 @@
+from django.urls import path
+
+from . import views
+
+app_name = "election"
+
+urlpatterns = [
+    # rule sets (views/rules.py)
+    path("rules/", views.ruleset_list, name="ruleset-list"),
+    path("rules/<int:pk>/", views.ruleset_detail, name="ruleset-detail"),
+    path("rules/<int:pk>/clone/", views.ruleset_clone, name="ruleset-clone"),
+    path("rules/steps/<int:pk>/edit/", views.step_template_edit, name="step-template-edit"),
+    path("rules/seats/<int:pk>/edit/", views.seat_rule_edit, name="seat-rule-edit"),
+    # campaigns, survey, seats, assignments (views/campaigns.py)
+    path("campaigns/", views.campaign_list, name="campaign-list"),
+    path("campaigns/new/", views.campaign_create, name="campaign-create"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/start/", views.campaign_start_view, name="campaign-start"),
+    path("campaigns/<int:pk>/survey/", views.survey_summary, name="survey-summary"),
+    path("campaigns/<int:pk>/seats/", views.seats_summary, name="seats-summary"),
+    path("plans/<int:pk>/survey/", views.survey_edit, name="survey-edit"),
+    path("plans/<int:pk>/seats/", views.seats_edit, name="seats-edit"),
+    path("assignments/", views.assignment_list, name="assignment-list"),
+    path("assignments/add/", views.assignment_add, name="assignment-add"),
+    path("assignments/<int:pk>/end/", views.assignment_end, name="assignment-end"),
+    path("assignments/<int:pk>/visits/new/", views.visit_add, name="visit-add"),
+    # the district dashboard (views/dashboard.py)
+    path("campaigns/<int:pk>/dashboard/", views.campaign_dashboard, name="dashboard"),
+    path("campaigns/<int:pk>/steps/", views.campaign_steps, name="dashboard-steps"),
+    # plans and steps (views/plans.py)
+    path("worklist/", views.worklist, name="worklist"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/dates/", views.plan_dates, name="plan-dates"),
+    path("steps/<int:pk>/edit/", views.step_edit, name="step-edit"),
+    path("steps/<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
+    path("steps/<int:pk>/notices/new/", views.notice_add, name="notice-add"),
+    path("notices/<int:pk>/photo/", views.notice_photo, name="notice-photo"),
+    path("stages/<int:pk>/close/", views.stage_close_view, name="stage-close"),
+    path("stages/<int:pk>/reopen/", views.stage_reopen_view, name="stage-reopen"),
+]
