@@ -8,14 +8,25 @@ from django.utils.translation import gettext_lazy as _
 _NAV = {
     "dashboard": (_("Dashboard"), "dashboard"),
     "communities": (_("Communities"), "communities:community-list"),
+    "campaigns": (_("Campaigns"), "election:campaign-list"),
+    "worklist": (_("Worklist"), "election:worklist"),
+    "assignments": (_("Assignments"), "election:assignment-list"),
     "import": (_("Import"), "communities:import-upload"),
     "grants": (_("Access"), "accounts:grant-list"),
     "security": (_("Security log"), "accounts:security-log"),
 }
 _ROLE_NAV = {
-    "office": ["dashboard", "communities", "import", "grants", "security"],
-    "street": ["dashboard", "communities"],
-    "leader": ["dashboard", "communities"],
+    "office": [
+        "dashboard",
+        "campaigns",
+        "communities",
+        "assignments",
+        "import",
+        "grants",
+        "security",
+    ],
+    "street": ["dashboard", "worklist", "communities"],
+    "leader": ["dashboard", "assignments", "communities"],
     "member_unit": ["dashboard"],
     "discipline": ["dashboard", "communities"],
     "supervisor": ["dashboard", "communities"],
