@@ -1,0 +1,354 @@
+"""Writes for rule sets: load one from its JSON file, clone it to a new version, edit a step's
+time limit or a committee's seat range.
+
+A rule set used by a running campaign is frozen: its plans' due dates and red flags were computed
+from it, and changing it under them would rewrite what the streets already did. To change the
+rules, clone the set to a new version and edit the clone.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.exceptions import DomainError
+
+from ..models import Applies, Campaign, RuleSet, SeatRule, StageTemplate, StepTemplate
+
+
+class RuleSetError(DomainError):
+    pass
+
+
+# --- loading from data ---------------------------------------------------------------------------
+
+RULESET_FIELDS = ["name", "region", "source", "notes", "is_default"]
+STEP_FIELDS = [
+    "title",
+    "applies_to",
+    "anchor",
+    "offset_days",
+    "check_kind",
+    "check_days",
+    "checked_date",
+    "requires_notice",
+    "rule_text",
+    "legal_basis",
+]
+SEAT_FIELDS = ["body", "min_seats", "max_seats", "requires_woman", "legal_basis"]
+
+
+@dataclass(frozen=True)
+class _Models:
+    """The model classes to write through: the real ones, or a migration's historical ones."""
+
+    rule_set: Any
+    stage: Any
+    step: Any
+    seat_rule: Any
+
+
+def _models(apps: Any = None) -> _Models:
+    if apps is None:
+        return _Models(RuleSet, StageTemplate, StepTemplate, SeatRule)
+    return _Models(
+        apps.get_model("election", "RuleSet"),
+        apps.get_model("election", "StageTemplate"),
+        apps.get_model("election", "StepTemplate"),
+        apps.get_model("election", "SeatRule"),
+    )
+
+
+def _history(obj: Any, by: User | None, reason: str) -> Any:
+    # historical models of a migration have no history tracking; the attributes are then inert
+    obj._history_user = by
+    obj._change_reason = reason
+    return obj
+
+
+def _check_choice(value: str, choices: Any, what: str) -> None:
+    if value not in choices.values:
+        raise RuleSetError(
+            _("Unknown %(what)s “%(value)s” in the rule set file.") % {"what": what, "value": value}
+        )
+
+
+def _validate_data(data: dict[str, Any]) -> None:
+    """Refuse a file with unknown values, steps counting from later steps, or bad ranges."""
+    seen: set[str] = set()
+    for stage in data["stages"]:
+        _check_choice(stage.get("applies_to", "all"), Applies, "applies_to")
+        for step in stage["steps"]:
+            _check_choice(step.get("applies_to", "all"), Applies, "applies_to")
+            _check_choice(step.get("anchor", "election"), StepTemplate.Anchor, "anchor")
+            _check_choice(step.get("check_kind", ""), StepTemplate.Check, "check_kind")
+            _check_choice(
+                step.get("checked_date", "done"), StepTemplate.CheckedDate, "checked_date"
+            )
+            if step["code"] in seen:
+                raise RuleSetError(
+                    _("Step code “%(code)s” appears twice in the rule set file.")
+                    % {"code": step["code"]}
+                )
+            is_after_step = step.get("anchor") == StepTemplate.Anchor.STEP
+            if is_after_step and step.get("anchor_step") not in seen:
+                raise RuleSetError(
+                    _("Step “%(code)s” counts from “%(anchor)s”, which is not an earlier step.")
+                    % {"code": step["code"], "anchor": step.get("anchor_step", "")}
+                )
+            if int(step.get("check_days", 0)) < 0:
+                raise RuleSetError(
+                    _("Step “%(code)s” has a negative number of days.") % {"code": step["code"]}
+                )
+            seen.add(step["code"])
+    for seat in data.get("seat_rules", []):
+        _check_choice(seat["body"], SeatRule.Body, "body")
+        if seat["min_seats"] > seat["max_seats"]:
+            raise RuleSetError(
+                _("The fewest seats cannot exceed the most seats (%(body)s).")
+                % {"body": seat["body"]}
+            )
+
+
+@transaction.atomic
+def ruleset_load(
+    data: dict[str, Any], *, by: User | None = None, apps: Any = None
+) -> tuple[RuleSet, bool]:
+    """Create a rule set with its stages, steps and seat rules from `data` (a parsed JSON file).
+
+    Idempotent by (code, version): when that version exists already it is returned untouched,
+    with False, so loading a file twice creates nothing twice and never rewrites rules a campaign
+    may be using (to change rules, ship a new version). Stages and steps get their order from
+    their position in the file; a step anchored on another step names it by code, and that step
+    must come earlier. `apps` is a migration's app registry, to write through historical models.
+    Raises RuleSetError for an invalid file. History reason: "rule set loaded".
+    """
+    m = _models(apps)
+    existing = m.rule_set.objects.filter(code=data["code"], version=data["version"]).first()
+    if existing is not None:
+        return existing, False
+    _validate_data(data)
+    reason = "rule set loaded"
+    rule_set = m.rule_set(
+        code=data["code"],
+        version=data["version"],
+        effective_on=date.fromisoformat(data["effective_on"]) if data.get("effective_on") else None,
+        **{f: data[f] for f in RULESET_FIELDS if f in data},
+    )
+    _history(rule_set, by, reason).save()
+    steps_by_code: dict[str, Any] = {}
+    for stage_order, stage_data in enumerate(data["stages"], start=1):
+        stage = m.stage(
+            rule_set=rule_set,
+            order=stage_order,
+            code=stage_data["code"],
+            title=stage_data["title"],
+            applies_to=stage_data.get("applies_to", Applies.ALL),
+        )
+        _history(stage, by, reason).save()
+        for step_order, step_data in enumerate(stage_data["steps"], start=1):
+            step = m.step(
+                stage=stage,
+                order=step_order,
+                code=step_data["code"],
+                anchor_step=steps_by_code.get(step_data.get("anchor_step") or ""),
+                **{f: step_data[f] for f in STEP_FIELDS if f in step_data},
+            )
+            _history(step, by, reason).save()
+            steps_by_code[step.code] = step
+    for seat_data in data.get("seat_rules", []):
+        fields = {f: seat_data[f] for f in SEAT_FIELDS if f in seat_data}
+        seat = m.seat_rule(rule_set=rule_set, **fields)
+        _history(seat, by, reason).save()
+    return rule_set, True
+
+
+def ruleset_load_file(
+    path: Path, *, by: User | None = None, apps: Any = None
+) -> tuple[RuleSet, bool]:
+    """Load one rule set file (UTF-8 JSON); see `ruleset_load`."""
+    return ruleset_load(json.loads(path.read_text(encoding="utf-8")), by=by, apps=apps)
+
+
+def ruleset_file_keys(paths: list[Path]) -> list[tuple[str, int]]:
+    """(code, version) of each file, to undo a load."""
+    keys = []
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        keys.append((data["code"], int(data["version"])))
+    return keys
+
+
+# --- editing -------------------------------------------------------------------------------------
+
+
+def ruleset_is_locked(rule_set: RuleSet) -> bool:
+    """Whether a running campaign uses the rule set (then it cannot be edited, only cloned)."""
+    return Campaign.objects.filter(rule_set=rule_set, status=Campaign.Status.RUNNING).exists()
+
+
+def _guard_editable(rule_set: RuleSet) -> None:
+    if ruleset_is_locked(rule_set):
+        raise RuleSetError(
+            _(
+                "“%(name)s” is used by a running campaign and cannot be edited. Clone it to a new "
+                "version and edit the clone."
+            )
+            % {"name": str(rule_set)}
+        )
+
+
+@transaction.atomic
+def ruleset_clone(*, rule_set: RuleSet, by: User) -> RuleSet:
+    """Copy a rule set, with all its stages, steps and seat rules, to the next free version of
+    its code.
+
+    The copy is not the default and no campaign uses it, so it can be edited. Steps anchored on
+    another step point at the copy of that step. History reason "rule set cloned" on every row.
+    Calling it twice makes two versions.
+    """
+    # lock the code's versions so that two clones at once do not pick the same number
+    versions = RuleSet.objects.select_for_update().filter(code=rule_set.code)
+    next_version = (versions.aggregate(v=Max("version"))["v"] or 0) + 1
+    reason = "rule set cloned"
+    source = RuleSet.objects.get(pk=rule_set.pk)
+    clone = RuleSet(
+        code=source.code,
+        version=next_version,
+        name=source.name,
+        region=source.region,
+        effective_on=source.effective_on,
+        source=source.source,
+        notes=source.notes,
+        is_default=False,
+    )
+    _history(clone, by, reason).save()
+    stage_copies: dict[int, StageTemplate] = {}
+    for stage in StageTemplate.objects.filter(rule_set=source).order_by("order"):
+        stage_copy = StageTemplate(
+            rule_set=clone,
+            order=stage.order,
+            code=stage.code,
+            title=stage.title,
+            applies_to=stage.applies_to,
+        )
+        _history(stage_copy, by, reason).save()
+        stage_copies[stage.pk] = stage_copy
+    step_copies: dict[int, StepTemplate] = {}
+    steps = StepTemplate.objects.filter(stage__rule_set=source).order_by("stage__order", "order")
+    for step in steps:
+        step_copy = StepTemplate(
+            stage=stage_copies[step.stage_id],
+            order=step.order,
+            code=step.code,
+            anchor_step=step_copies[step.anchor_step_id] if step.anchor_step_id else None,
+            **{f: getattr(step, f) for f in STEP_FIELDS},
+        )
+        _history(step_copy, by, reason).save()
+        step_copies[step.pk] = step_copy
+    for seat in SeatRule.objects.filter(rule_set=source):
+        seat_copy = SeatRule(rule_set=clone, **{f: getattr(seat, f) for f in SEAT_FIELDS})
+        _history(seat_copy, by, reason).save()
+    return clone
+
+
+STEP_EDITABLE = [
+    "title",
+    "anchor",
+    "anchor_step",
+    "offset_days",
+    "check_kind",
+    "check_days",
+    "checked_date",
+    "requires_notice",
+    "rule_text",
+    "legal_basis",
+]
+
+
+def _is_earlier(a: StepTemplate, b: StepTemplate) -> bool:
+    return (a.stage.order, a.order) < (b.stage.order, b.order)
+
+
+@transaction.atomic
+def step_template_update(
+    *, step: StepTemplate, data: dict[str, Any], by: User, reason: str = ""
+) -> StepTemplate:
+    """Change a step's title, due-date rule, check, rule text or legal basis.
+
+    `data` holds any of STEP_EDITABLE. Raises RuleSetError if a running campaign uses the rule
+    set, if a step due after another step does not name an earlier step of the same rule set,
+    or if the check has a negative number of days. An anchor other than "step" clears the anchor
+    step; no check clears its days. Idempotent: unchanged data saves nothing. History reason:
+    `reason`, else "step rule edited".
+    """
+    step = (
+        StepTemplate.objects.select_for_update().select_related("stage__rule_set").get(pk=step.pk)
+    )
+    _guard_editable(step.stage.rule_set)
+    before = {f: getattr(step, f) for f in STEP_EDITABLE}
+    for f in STEP_EDITABLE:
+        if f in data:
+            setattr(step, f, data[f])
+    if step.anchor == StepTemplate.Anchor.STEP:
+        anchor = (
+            StepTemplate.objects.select_related("stage").filter(pk=step.anchor_step_id).first()
+            if step.anchor_step_id
+            else None
+        )
+        if (
+            anchor is None
+            or anchor.stage.rule_set_id != step.stage.rule_set_id
+            or not _is_earlier(anchor, step)
+        ):
+            raise RuleSetError(
+                _("A step due after another step must name an earlier step of the same rules.")
+            )
+    else:
+        step.anchor_step = None
+    if step.check_days is None or step.check_days < 0:
+        raise RuleSetError(_("The days of the check cannot be negative."))
+    if not step.check_kind:
+        step.check_days = 0
+    changed = [f for f in STEP_EDITABLE if getattr(step, f) != before[f]]
+    if not changed:
+        return step
+    _history(step, by, reason or "step rule edited")
+    step.save(update_fields=changed)
+    return step
+
+
+SEAT_EDITABLE = ["min_seats", "max_seats", "requires_woman", "legal_basis"]
+
+
+@transaction.atomic
+def seat_rule_update(
+    *, seat_rule: SeatRule, data: dict[str, Any], by: User, reason: str = ""
+) -> SeatRule:
+    """Change a committee's seat range, the woman-member requirement or the legal basis.
+
+    Raises RuleSetError if a running campaign uses the rule set or if the fewest seats exceed
+    the most (or are zero). Idempotent. History reason: `reason`, else "seat rule edited".
+    """
+    seat_rule = SeatRule.objects.select_for_update().select_related("rule_set").get(pk=seat_rule.pk)
+    _guard_editable(seat_rule.rule_set)
+    before = {f: getattr(seat_rule, f) for f in SEAT_EDITABLE}
+    for f in SEAT_EDITABLE:
+        if f in data:
+            setattr(seat_rule, f, data[f])
+    if seat_rule.min_seats < 1 or seat_rule.min_seats > seat_rule.max_seats:
+        raise RuleSetError(
+            _("The fewest seats must be at least 1 and no more than the most seats.")
+        )
+    changed = [f for f in SEAT_EDITABLE if getattr(seat_rule, f) != before[f]]
+    if not changed:
+        return seat_rule
+    _history(seat_rule, by, reason or "seat rule edited")
+    seat_rule.save(update_fields=changed)
+    return seat_rule
