@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import ConflictError, DomainError
 from core.http import AuthenticatedHttpRequest
+from election.selectors import plans_for_community
 
 from ..forms import CommitteeForm, CommunityFilterForm, CommunityForm
 from ..models import Committee
@@ -56,6 +57,7 @@ def community_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "community": community,
             "committees": list(community.committees.order_by("kind")),
             "can_edit": has_community_perm(request.user, community, perm="change_community"),
+            "plans": plans_for_community(request.user, community),
         },
     )
 

@@ -262,6 +262,40 @@ def _after_commit_rollup(plan: CommunityPlan) -> None:
 STEP_FIELDS = ["status", "done_on", "responsible", "notes"]
 
 
+def step_lock(pk: int) -> PlanStep:
+    """Lock a step for a write, with its plan and its stage, in the order plan → stage → step.
+
+    plan_dates_update (plan, then its steps) and stage_close (stage, then its steps) lock in the
+    same order, so writers queue instead of deadlocking; a stage cannot close while one of its
+    steps is being reopened, and a plan's counters have one writer at a time. Only these rows
+    are locked (`of=("self",)`), not the campaign or the templates joined to them. Call inside
+    a transaction.
+    """
+    plan_id, stage_id = PlanStep.objects.values_list("plan_id", "stage_id").get(pk=pk)
+    plan = (
+        CommunityPlan.objects.select_for_update(of=("self",))
+        .select_related("campaign", "community")
+        .get(pk=plan_id)
+    )
+    stage = (
+        PlanStage.objects.select_for_update(of=("self",))
+        .select_related("template")
+        .get(pk=stage_id)
+    )
+    step = PlanStep.objects.select_for_update(of=("self",)).select_related("template").get(pk=pk)
+    step.plan, step.stage = plan, stage
+    return step
+
+
+def stage_check_open(stage: PlanStage) -> None:
+    """Raise PlanError if the stage is closed: its steps, evidence and notices are frozen."""
+    if stage.is_closed:
+        raise PlanError(
+            _("“%(stage)s” is closed; reopen it with a reason first.")
+            % {"stage": stage.template.title}
+        )
+
+
 @transaction.atomic
 def step_update(
     *, step: PlanStep, version: int, data: dict[str, Any], by: User, reason: str = ""
@@ -273,18 +307,10 @@ def step_update(
     date in the future. Recomputes the plan (a done date moves the steps that count from it, and
     the step may turn red). History reason: `reason`, else "step updated".
     """
-    step = (
-        PlanStep.objects.select_for_update()
-        .select_related("stage", "plan__campaign")
-        .get(pk=step.pk)
-    )
+    step = step_lock(step.pk)
     if step.version != version:
         raise _stale_version(str(PlanStep._meta.verbose_name))
-    if step.stage.is_closed:
-        raise PlanError(
-            _("“%(stage)s” is closed; reopen it with a reason first.")
-            % {"stage": step.stage.template.title}
-        )
+    stage_check_open(step.stage)
     before = {f: getattr(step, f) for f in STEP_FIELDS}
     for f in STEP_FIELDS:
         if f in data:
@@ -322,7 +348,7 @@ def plan_dates_update(
     is recomputed. Raises ConflictError for a stale form, PlanError if the Party election would
     come after the residents' committee election."""
     plan = (
-        CommunityPlan.objects.select_for_update()
+        CommunityPlan.objects.select_for_update(of=("self",))
         .select_related("campaign", "community")
         .get(pk=plan.pk)
     )
@@ -349,11 +375,15 @@ def plan_dates_update(
 def stage_close(*, stage: PlanStage, by: User) -> PlanStage:
     """Close a stage: its steps can no longer be edited. Idempotent. Raises PlanError while a
     step of the stage is not done."""
-    stage = PlanStage.objects.select_for_update().select_related("template").get(pk=stage.pk)
+    stage = (
+        PlanStage.objects.select_for_update(of=("self",))
+        .select_related("template")
+        .get(pk=stage.pk)
+    )
     if stage.is_closed:
         return stage
     open_steps = list(
-        PlanStep.objects.select_for_update()
+        PlanStep.objects.select_for_update(of=("self",))
         .filter(stage=stage)
         .exclude(status=PlanStep.Status.DONE)
         .select_related("template")

@@ -1,58 +1,335 @@
-"""Stub views, replaced by the real ones."""
+"""A community's plan, step entry (in place with htmx), evidence, public notices, closing and
+reopening stages, and the street official's worklist."""
 
-from typing import Any
+import mimetypes
+from collections.abc import Iterator
+from functools import partial
+from pathlib import PurePath
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models.fields.files import FieldFile
+from django.forms import Form, ModelForm
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.exceptions import ConflictError, DomainError
 from core.http import AuthenticatedHttpRequest
 
+from ..forms import (
+    NOTICE_PLACES,
+    EvidenceForm,
+    NoticeForm,
+    PlanDatesForm,
+    StageReopenForm,
+    StepForm,
+    WorklistFilterForm,
+)
+from ..models import PlanStep
+from ..permissions import access_plan, access_stage, access_step
+from ..selectors import (
+    evidence_get,
+    notice_get,
+    plan_can_edit,
+    plan_sections,
+    step_files,
+    step_row,
+    worklist_scope,
+    worklist_steps,
+)
+from ..services.evidence import FILE_TYPES, download_name
+from ..services.evidence import evidence_add as evidence_add_service
+from ..services.notices import notice_add as notice_add_service
+from ..services.plans import plan_dates_update, stage_close, stage_reopen, step_update
 
+EDIT = "change_community"
+PAGE_SIZE = 30
+
+
+def _step_url(step: PlanStep) -> str:
+    return f"{step.plan.get_absolute_url()}#step-{step.pk}"
+
+
+def _in_worklist(request: AuthenticatedHttpRequest) -> bool:
+    """Whether a step's row was opened from the worklist (its rows name the community)."""
+    return request.GET.get("in") == "worklist"
+
+
+def _errors(form: Form | ModelForm) -> str:  # type: ignore[type-arg]
+    """A form's error messages as one flash message (for forms posted from another page)."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _step_query(request: AuthenticatedHttpRequest) -> str:
+    """The query string that keeps a step's editor and row in the worklist's form."""
+    return "?in=worklist" if _in_worklist(request) else ""
+
+
+def _row(request: AuthenticatedHttpRequest, step: PlanStep, *, saved: bool = False) -> HttpResponse:
+    return render(
+        request,
+        "election/_step_row.html",
+        {
+            "step": step_row(step, today=timezone.localdate()),
+            "can_edit": True,
+            "show_community": _in_worklist(request),
+            "step_query": _step_query(request),
+            "just_saved": saved,
+        },
+    )
+
+
+def _chunks(file: FieldFile) -> Iterator[bytes]:
+    # opened on the first read and closed at the end, or when the response is dropped unread
+    with file.open("rb") as f:
+        yield from iter(partial(f.read, 64 * 1024), b"")
+
+
+def _download(file: FieldFile, filename: str, content_type: str = "") -> FileResponse:
+    """Stream a stored file as an attachment named `filename`."""
+    content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = FileResponse(
+        _chunks(file), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Content-Length"] = str(file.size)
+    return response
+
+
+# --- the plan -------------------------------------------------------------------------------------
+
+
+@require_GET
 @login_required
-def worklist(request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request.user, pk)
+    today = timezone.localdate()
+    can_edit = plan_can_edit(request.user, plan)
+    return render(
+        request,
+        "election/plan_detail.html",
+        {
+            "plan": plan,
+            "sections": plan_sections(plan, today=today),
+            "can_edit": can_edit,
+            "dates_form": PlanDatesForm(instance=plan, initial={"version": plan.version}),
+            "reopen_form": StageReopenForm(),
+            "today": today,
+        },
+    )
 
 
+@require_POST
 @login_required
-def plan_detail(request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def plan_dates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request.user, pk, perm=EDIT)
+    form = PlanDatesForm(request.POST, instance=plan)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect(plan)
+    data = form.cleaned_data
+    try:
+        plan_dates_update(
+            plan=plan,
+            version=data["version"],
+            election_on=data["election_on"],
+            party_election_on=data["party_election_on"],
+            by=request.user,
+            reason=data["reason"],
+        )
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Election days saved; due dates and flags recomputed."))
+    return redirect(plan)
 
 
+# --- steps ----------------------------------------------------------------------------------------
+
+
+def _editor(
+    request: AuthenticatedHttpRequest,
+    step: PlanStep,
+    form: StepForm,
+    *,
+    error: str = "",
+    notice: str = "",
+) -> HttpResponse:
+    """The step's editor: its form, its files and notices, the upload form. A partial for htmx
+    (it replaces the step's row), else a page."""
+    evidence, notices = step_files(step)
+    context = {
+        "step": step,
+        "form": form,
+        "error": error,
+        "notice": notice,
+        "evidence": evidence,
+        "notices": notices,
+        "evidence_form": EvidenceForm(),
+        "in_worklist": _in_worklist(request),
+        "step_query": _step_query(request),
+    }
+    template = "election/_step_edit.html" if request.htmx else "election/step_edit.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
-def plan_dates(request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def step_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET: the step's editor. POST: save through step_update, then the updated row (htmx) or
+    the plan (a plain form). A stale save shows the current values and says why; a refused one
+    (closed stage, a date still to come) shows the form again with the message."""
+    step = access_step(request.user, pk, perm=EDIT)
+    if request.method == "GET" and request.htmx and request.GET.get("show") == "row":
+        return _row(request, step)  # the editor's Cancel
+    form = StepForm(request.POST or None, instance=step, initial={"version": step.version})
+    if request.method != "POST" or not form.is_valid():
+        return _editor(request, step, form)
+    data = {f: form.cleaned_data[f] for f in StepForm.Meta.fields}
+    try:
+        saved = step_update(
+            step=step, version=form.cleaned_data["version"], data=data, by=request.user
+        )
+    except ConflictError as e:
+        step = access_step(request.user, pk, perm=EDIT)
+        current = StepForm(instance=step, initial={"version": step.version})
+        return _editor(request, step, current, error=str(e))
+    except DomainError as e:
+        return _editor(request, step, form, error=str(e))
+    if not request.htmx:
+        messages.success(request, _("“%(step)s” saved.") % {"step": step.template.title})
+        return redirect(_step_url(step))
+    return _row(request, saved, saved=True)
 
 
+# --- evidence and notices -------------------------------------------------------------------------
+
+
+@require_POST
 @login_required
-def step_edit(request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Upload a photo or PDF to a step; with htmx the step's editor comes back with the file
+    listed (or the reason it was refused), else the plan with a flash message."""
+    step = access_step(request.user, pk, perm=EDIT)
+    form = EvidenceForm(request.POST, request.FILES)
+    error = notice = ""
+    if not form.is_valid():
+        error = _("Choose a photo or PDF to upload.")
+    else:
+        try:
+            evidence = evidence_add_service(
+                step=step, file=form.cleaned_data["file"], by=request.user
+            )
+        except DomainError as e:
+            error = str(e)
+        else:
+            notice = _("“%(name)s” attached.") % {"name": evidence.original_name}
+    if request.htmx:
+        step_form = StepForm(instance=step, initial={"version": step.version})
+        return _editor(request, step, step_form, error=error, notice=notice)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
+    return redirect(_step_url(step))
 
 
+@require_GET
 @login_required
-def evidence_add(request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    evidence = evidence_get(request.user, pk)
+    return _download(evidence.file, download_name(evidence.original_name, evidence.content_type))
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
-def evidence_download(request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def notice_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    step = access_step(request.user, pk, perm=EDIT)
+    form = NoticeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice_add_service(
+                step=step,
+                data=form.cleaned_data,
+                photo=form.cleaned_data["photo"],
+                by=request.user,
+            )
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Public notice recorded."))
+            return redirect(_step_url(step))
+    return render(
+        request,
+        "election/notice_add.html",
+        {"step": step, "form": form, "places": NOTICE_PLACES},
+    )
 
 
+@require_GET
 @login_required
-def notice_add(request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def notice_photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    notice = notice_get(request.user, pk)
+    if not notice.photo:
+        raise Http404
+    extension = PurePath(notice.photo.name).suffix.lower()
+    content_type = next((t for t, ext in FILE_TYPES.items() if ext == extension), "")
+    return _download(notice.photo, download_name(notice.title, content_type), content_type)
 
 
+# --- stages ---------------------------------------------------------------------------------------
+
+
+@require_POST
 @login_required
-def notice_photo(request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def stage_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    stage = access_stage(request.user, pk, perm=EDIT)
+    try:
+        stage_close(stage=stage, by=request.user)
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("“%(stage)s” closed.") % {"stage": stage.template.title})
+    return redirect(stage.plan)
 
 
+@require_POST
 @login_required
-def stage_close_view(request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def stage_reopen_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    stage = access_stage(request.user, pk, perm=EDIT)
+    form = StageReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect(stage.plan)
+    try:
+        stage_reopen(stage=stage, reason=form.cleaned_data["reason"], by=request.user)
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("“%(stage)s” reopened.") % {"stage": stage.template.title})
+    return redirect(stage.plan)
 
 
+# --- the worklist ---------------------------------------------------------------------------------
+
+
+@require_GET
 @login_required
-def stage_reopen_view(request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The open steps of the user's communities, most urgent first. With htmx (the filters),
+    only the rows."""
+    scope = worklist_scope(request.user)
+    form = WorklistFilterForm(request.GET or None, stages=scope.stages)
+    steps = worklist_steps(scope, form.filters(), today=timezone.localdate())
+    page = Paginator(steps, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "election/worklist_rows.html" if request.htmx else "election/worklist.html"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "query": query.urlencode(), "can_edit": scope.can_edit},
+    )

@@ -1,4 +1,13 @@
-from tests.url_matrix import NOT_FOUND, Case, everyone
+from tests.election import matrix_objects as plans
+from tests.url_matrix import (
+    FOUND,
+    NOT_FOUND,
+    OK,
+    Case,
+    editors_of_community,
+    everyone,
+    in_scope_of_community,
+)
 
 # each area replaces its placeholders with real expectations
 ENTRIES = {
@@ -21,14 +30,30 @@ ENTRIES = {
     "election:visit-add": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
     "election:dashboard": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
     "election:dashboard-steps": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:worklist": Case(expect=everyone(NOT_FOUND)),
-    "election:plan-detail": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:plan-dates": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:step-edit": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:evidence-add": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:evidence-download": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:notice-add": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:notice-photo": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:stage-close": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:stage-reopen": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
+    # plans and steps (views/plans.py)
+    "election:worklist": Case(expect=everyone(OK)),
+    "election:plan-detail": Case(kwargs=plans.plan_pk, expect=in_scope_of_community(OK)),
+    "election:plan-dates": Case(
+        method="post",
+        kwargs=plans.plan_pk,
+        data=lambda w: {"election_on": "2027-01-10", "party_election_on": "2026-12-20"},
+        expect=editors_of_community(FOUND),
+    ),
+    "election:step-edit": Case(kwargs=plans.step_pk, expect=editors_of_community(OK)),
+    # no file: the editors are sent back to the plan with the reason
+    "election:evidence-add": Case(
+        method="post", kwargs=plans.step_pk, expect=editors_of_community(FOUND)
+    ),
+    "election:evidence-download": Case(kwargs=plans.evidence_pk, expect=in_scope_of_community(OK)),
+    "election:notice-add": Case(kwargs=plans.step_pk, expect=editors_of_community(OK)),
+    "election:notice-photo": Case(kwargs=plans.notice_pk, expect=in_scope_of_community(OK)),
+    "election:stage-close": Case(
+        method="post", kwargs=plans.stage_pk, expect=editors_of_community(FOUND)
+    ),
+    "election:stage-reopen": Case(
+        method="post",
+        kwargs=plans.closed_stage_pk,
+        data=lambda w: {"reason": "correct the voter list"},
+        expect=editors_of_community(FOUND),
+    ),
 }
