@@ -6,7 +6,15 @@ from django.db.models import QuerySet
 from accounts.models import User
 from communities.permissions import OutOfScope, communities_for_user, districts_for_user
 
-from .models import Campaign, CommunityPlan, PlanStage, PlanStep
+from .models import (
+    Campaign,
+    CommunityPlan,
+    PlanStage,
+    PlanStep,
+    RuleSet,
+    SeatRule,
+    StepTemplate,
+)
 
 
 def plans_for_user(user: User, *, perm: str = "view_community") -> QuerySet[CommunityPlan]:
@@ -57,3 +65,43 @@ def access_step(user: User, pk: int, *, perm: str = "view_community") -> PlanSte
     if step is None:
         raise OutOfScope
     return step
+
+
+# --- rule sets: the office (manage_campaigns on a district) and superusers --------------------
+
+RULE_SET_PERM = "manage_campaigns"
+
+
+def can_manage_rule_sets(user: User) -> bool:
+    """Whether the user may view, clone and edit rule sets (for showing links)."""
+    return districts_for_user(user, perm=RULE_SET_PERM).exists()
+
+
+def access_rule_sets(user: User) -> QuerySet[RuleSet]:
+    """All rule sets, or Http404 for a user who may not manage them."""
+    if not can_manage_rule_sets(user):
+        raise OutOfScope
+    return RuleSet.objects.all()
+
+
+def access_rule_set(user: User, pk: int) -> RuleSet:
+    rule_set = access_rule_sets(user).filter(pk=pk).first()
+    if rule_set is None:
+        raise OutOfScope
+    return rule_set
+
+
+def access_step_template(user: User, pk: int) -> StepTemplate:
+    access_rule_sets(user)
+    step = StepTemplate.objects.select_related("stage__rule_set").filter(pk=pk).first()
+    if step is None:
+        raise OutOfScope
+    return step
+
+
+def access_seat_rule(user: User, pk: int) -> SeatRule:
+    access_rule_sets(user)
+    seat_rule = SeatRule.objects.select_related("rule_set").filter(pk=pk).first()
+    if seat_rule is None:
+        raise OutOfScope
+    return seat_rule

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.exceptions import DomainError
 
-from ..models import Applies, Campaign, RuleSet, SeatRule, StageTemplate, StepTemplate
+from ..models import Applies, RuleSet, SeatRule, StageTemplate, StepTemplate
+from ..rulesets.selectors import ruleset_is_locked
 
 
 class RuleSetError(DomainError):
@@ -186,11 +187,6 @@ def ruleset_file_keys(paths: list[Path]) -> list[tuple[str, int]]:
 
 
 # --- editing -------------------------------------------------------------------------------------
-
-
-def ruleset_is_locked(rule_set: RuleSet) -> bool:
-    """Whether a running campaign uses the rule set (then it cannot be edited, only cloned)."""
-    return Campaign.objects.filter(rule_set=rule_set, status=Campaign.Status.RUNNING).exists()
 
 
 def _guard_editable(rule_set: RuleSet) -> None:

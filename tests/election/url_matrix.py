@@ -1,4 +1,5 @@
 from tests.election import matrix_objects as plans
+from tests.election.matrix_rules import RULE_ENTRIES
 from tests.url_matrix import (
     FOUND,
     NOT_FOUND,
@@ -11,11 +12,7 @@ from tests.url_matrix import (
 
 # each area replaces its placeholders with real expectations
 ENTRIES = {
-    "election:ruleset-list": Case(expect=everyone(NOT_FOUND)),
-    "election:ruleset-detail": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:ruleset-clone": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:step-template-edit": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:seat-rule-edit": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
+    **RULE_ENTRIES,
     "election:campaign-list": Case(expect=everyone(NOT_FOUND)),
     "election:campaign-create": Case(expect=everyone(NOT_FOUND)),
     "election:campaign-detail": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
