@@ -404,3 +404,19 @@ def test_rule_sets_do_not_exist_for_others(
     edit = reverse("election:step-template-edit", args=[step.pk])
     assert client.post(edit, _step_form(step)).status_code == 404
     assert RuleSet.objects.filter(code=NATIONAL).count() == 1
+
+
+def test_admin_pages_of_rule_sets_and_plans(
+    national_running: RuleSet, admin_user: Any, as_user: Any
+) -> None:
+    client: Client = as_user(admin_user)
+    stage = national_running.stages.get(code="voter-registration")
+    urls = [
+        reverse("admin:election_ruleset_changelist"),
+        reverse("admin:election_ruleset_change", args=[national_running.pk]),
+        reverse("admin:election_stagetemplate_change", args=[stage.pk]),
+        reverse("admin:election_campaign_changelist"),
+        reverse("admin:election_communityplan_changelist"),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url

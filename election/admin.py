@@ -1,0 +1,102 @@
+"""The election app in Django's admin. Rule sets are edited here or on the office's rule-set
+pages; campaigns and plans are read-mostly here (their writes go through the services)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Campaign, CommunityPlan, RuleSet, SeatRule, StageTemplate, StepTemplate
+
+# --- rule sets -----------------------------------------------------------------------------------
+
+
+class StageTemplateInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = StageTemplate
+    extra = 0
+    fields = ["order", "code", "title", "applies_to"]
+    show_change_link = True
+
+
+class SeatRuleInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = SeatRule
+    extra = 0
+    fields = ["body", "min_seats", "max_seats", "requires_woman", "legal_basis"]
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "version", "region", "effective_on", "is_default"]
+    list_filter = ["is_default", "region"]
+    search_fields = ["name", "code", "region"]
+    inlines = [StageTemplateInline, SeatRuleInline]
+
+
+class StepTemplateInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = StepTemplate
+    fk_name = "stage"
+    extra = 0
+    fields = [
+        ("order", "code", "title", "applies_to"),
+        ("anchor", "anchor_step", "offset_days"),
+        ("check_kind", "check_days", "checked_date", "requires_notice"),
+        "rule_text",
+        "legal_basis",
+    ]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # an anchor step is a step of the same rule set
+        if db_field.name == "anchor_step" and request.resolver_match:
+            stage_id = str(request.resolver_match.kwargs.get("object_id") or "")
+            stage = (
+                StageTemplate.objects.filter(pk=stage_id).first() if stage_id.isdigit() else None
+            )
+            if stage is not None:
+                kwargs["queryset"] = StepTemplate.objects.filter(
+                    stage__rule_set_id=stage.rule_set_id
+                ).select_related("stage")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(StageTemplate)
+class StageTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "rule_set", "order", "code", "applies_to"]
+    list_filter = ["rule_set"]
+    list_select_related = ["rule_set"]
+    search_fields = ["title", "code"]
+    inlines = [StepTemplateInline]
+
+
+# --- campaigns and plans (writes go through the services) ---------------------------------------
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "district", "rule_set", "status", "starts_on", "election_on"]
+    list_filter = ["status", "district"]
+    list_select_related = ["district", "rule_set"]
+    search_fields = ["name", "district__name"]
+    readonly_fields = ["status", "started_at", "started_by", "created_at", "updated_at"]
+
+
+@admin.register(CommunityPlan)
+class CommunityPlanAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "community",
+        "campaign",
+        "election_on",
+        "steps_done",
+        "steps_total",
+        "steps_red",
+        "next_due_on",
+    ]
+    list_filter = ["campaign"]
+    list_select_related = ["community__street", "campaign"]
+    search_fields = ["community__name", "community__street__name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # plans are created by starting a campaign
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # dates and steps change through the plan pages, which recompute them
