@@ -73,7 +73,11 @@ RULE_SET_PERM = "manage_campaigns"
 
 
 def can_manage_rule_sets(user: User) -> bool:
-    """Whether the user may view, clone and edit rule sets (for showing links)."""
+    """Whether the user may view, clone and edit rule sets (for showing links).
+
+    The office of any district may; so may a superuser, even before any district exists."""
+    if user.is_active and user.is_superuser:
+        return True
     return districts_for_user(user, perm=RULE_SET_PERM).exists()
 
 

@@ -22,7 +22,7 @@ from election.services.rulesets import (
     step_template_update,
 )
 from tests.election.conftest import PARTY_E, START, E
-from tests.factories import CommunityFactory
+from tests.factories import CommunityFactory, UserFactory
 
 NATIONAL = "national-2018"
 PROVINCE = "province-7day"
@@ -420,3 +420,8 @@ def test_admin_pages_of_rule_sets_and_plans(
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_superuser_sees_rule_sets_before_any_district_exists(db: None, as_user: Any) -> None:
+    root = UserFactory(username="root", is_superuser=True, is_staff=True, role="")
+    assert as_user(root).get(reverse("election:ruleset-list")).status_code == 200
