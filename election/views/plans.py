@@ -14,6 +14,7 @@ from django.forms import Form, ModelForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -92,10 +93,10 @@ def _chunks(file: FieldFile) -> Iterator[bytes]:
 def _download(file: FieldFile, filename: str, content_type: str = "") -> FileResponse:
     """Stream a stored file as an attachment named `filename`."""
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    response = FileResponse(
-        _chunks(file), as_attachment=True, filename=filename, content_type=content_type
-    )
+    # a generator, so FileResponse leaves the headers of a file object to us
+    response = FileResponse(_chunks(file), content_type=content_type)
     response["Content-Length"] = str(file.size)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
 
 
