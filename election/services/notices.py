@@ -1,4 +1,4 @@
-"""Public notices (公示) of a step: what was posted, where, and from when to when."""
+"""Public notices of a step: what was posted, where, and from when to when."""
 
 from functools import partial
 from typing import Any

@@ -64,13 +64,13 @@ def test_an_official_attaches_a_photo_to_a_step(
     step = step_of(community)
     response = as_user(street_official).post(
         reverse("election:evidence-add", args=[step.pk]),
-        {"file": upload("名单 photo.jpg", JPEG)},
+        {"file": upload("\u540d\u5355 photo.jpg", JPEG)},
         **HTMX,
     )
     assert response.status_code == 200
     evidence = Evidence.objects.get(step=step)
     assert (evidence.original_name, evidence.content_type, evidence.size) == (
-        "名单 photo.jpg",
+        "\u540d\u5355 photo.jpg",
         "image/jpeg",
         len(JPEG),
     )
@@ -80,7 +80,7 @@ def test_an_official_attaches_a_photo_to_a_step(
     assert evidence.file.name.endswith(".jpg")
     assert (settings.MEDIA_ROOT / evidence.file.name).read_bytes() == JPEG
     # the editor comes back listing the file
-    assert "名单 photo.jpg" in response.content.decode()
+    assert "\u540d\u5355 photo.jpg" in response.content.decode()
 
 
 def test_a_renamed_program_is_refused(
