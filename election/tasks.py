@@ -13,3 +13,24 @@ def rollup_refresh_task(*, campaign_id: int, street_id: int) -> None:
 
     with translation.override(settings.LANGUAGE_CODE):
         rollup_refresh(campaign_id=campaign_id, street_id=street_id)
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def campaign_rollups_task(*, campaign_id: int) -> None:
+    """One campaign's whole recount and today's snapshot (idempotent for the day)."""
+    from .services.rollups import campaign_rollups_refresh
+
+    with translation.override(settings.LANGUAGE_CODE):
+        campaign_rollups_refresh(campaign_id=campaign_id)
+
+
+@shared_task  # type: ignore[untyped-decorator]
+def rollups_dispatch() -> None:
+    """Daily (settings.CELERY_BEAT_SCHEDULE): one recount task per running campaign."""
+    from .services.rollups import running_campaign_ids
+
+    with translation.override(settings.LANGUAGE_CODE):
+        for campaign_id in running_campaign_ids():
+            campaign_rollups_task.delay(campaign_id=campaign_id)

@@ -7,6 +7,7 @@ With no environment at all the app runs embedded: SQLite, Celery in eager mode, 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -186,6 +187,16 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=10 * 60)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# django-celery-beat's DatabaseScheduler copies these entries into its tables at start, where the
+# admin can edit them ("Periodic tasks")
+CELERY_BEAT_SCHEDULE = {
+    "election-rollups-daily": {
+        # every running campaign: the dashboard's counts per street and stage, and the day's
+        # snapshot; shortly after midnight, when yesterday's due steps become overdue
+        "task": "election.tasks.rollups_dispatch",
+        "schedule": crontab(hour=0, minute=10),
+    },
+}
 
 # --- logging ------------------------------------------------------------------------------------
 LOGGING = {
