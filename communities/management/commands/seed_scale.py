@@ -4,10 +4,16 @@ The district (code "scale") gets ceil(N / 40) streets of about 40 communities ea
 with both committees and a varied profile, and the accounts `scale_office` (manages the district)
 and `scale_street` (edits its first street), password `huanjie-demo`.
 
+When a default rule set exists, the district also gets a running campaign under it, with one plan
+per community at a spread of stages: steps done (some late), some overdue, some breaking a time
+limit, the dashboard's rollups counted and 30 days of snapshots (see `scale_campaign_seed`).
+
 Run twice, it replaces its own district and nothing else: the previous scale district, everything
-that points at it and the history of all of it go first, by raw deletes in one transaction
-(synthetic data only). Rows are written with `bulk_create_with_history`, so each object still gets
-its "+" history row (reason "scale data"). 20,000 communities take seconds on PostgreSQL.
+that points at it (its campaign, plans, steps, rollups and snapshots included) and the history of
+all of it go first, by raw deletes in one transaction (synthetic data only). Rows are written with
+`bulk_create_with_history`, so each object still gets its "+" history row (reason "scale data").
+20,000 communities take seconds on PostgreSQL without a campaign, about a minute and a half with
+one (about a million plan steps).
 """
 
 import math
@@ -26,6 +32,7 @@ from accounts.models import User
 from accounts.services import grant_assign
 from communities.models import Committee, Community, District, Street
 
+from ..scale_campaign import scale_campaign_seed
 from ..seeding import DEMO_PASSWORD, committee_plan, profile_numbers, rows_purge, user_ensure
 
 CODE = "scale"
@@ -54,6 +61,9 @@ class Command(BaseCommand):
             communities = self._communities(streets, count, by=by)
             self._committees(communities, by=by)
             self._accounts(district, streets[0], by=by)
+            campaign_note = scale_campaign_seed(
+                district=district, by=by, rng=random.Random(SEED + 2)
+            )
         self.stdout.write(
             _(
                 "Scale district “%(district)s”: %(communities)s communities in %(streets)s "
@@ -66,6 +76,7 @@ class Command(BaseCommand):
                 "seconds": time.perf_counter() - started,
             }
         )
+        self.stdout.write(campaign_note)
         self.stdout.write(
             _("Accounts scale_office and scale_street, password: %(password)s")
             % {"password": DEMO_PASSWORD}
