@@ -12,13 +12,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from communities.selectors import dashboard_summary
+from election.selectors import campaign_headlines
 
 from .http import AuthenticatedHttpRequest
 
 
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"summary": dashboard_summary(request.user)})
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "summary": dashboard_summary(request.user),
+            "campaigns": campaign_headlines(request.user),
+        },
+    )
 
 
 def _check_database() -> dict[str, Any]:

@@ -1,4 +1,5 @@
 from tests.election import matrix_objects as plans
+from tests.election.matrix_dashboard import dashboard_campaign
 from tests.election.matrix_rules import RULE_ENTRIES
 from tests.url_matrix import (
     FOUND,
@@ -9,6 +10,9 @@ from tests.url_matrix import (
     everyone,
     in_scope_of_community,
 )
+
+# the district dashboard's readers: a view grant on the district
+DISTRICT_READERS = everyone(NOT_FOUND, admin_user=OK, office=OK, discipline=OK, supervisor=OK)
 
 # each area replaces its placeholders with real expectations
 ENTRIES = {
@@ -25,8 +29,11 @@ ENTRIES = {
     "election:assignment-add": Case(expect=everyone(NOT_FOUND)),
     "election:assignment-end": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
     "election:visit-add": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:dashboard": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:dashboard-steps": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
+    # the district dashboard: a view grant on the district (office, discipline, supervisor)
+    "election:dashboard": Case(kwargs=dashboard_campaign, expect=DISTRICT_READERS),
+    "election:dashboard-steps": Case(
+        kwargs=dashboard_campaign, query="?flag=overdue", expect=DISTRICT_READERS
+    ),
     # plans and steps (views/plans.py)
     "election:worklist": Case(expect=everyone(OK)),
     "election:plan-detail": Case(kwargs=plans.plan_pk, expect=in_scope_of_community(OK)),
