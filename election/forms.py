@@ -153,3 +153,172 @@ class WorklistFilterForm(StyledFormMixin, forms.Form):
             stage=data["stage"].pk if data["stage"] else None,
             flag=data["flag"],
         )
+
+
+# --- campaigns ------------------------------------------------------------------------------------
+# Campaign creation, survey, seats, assignments and visits (views/campaigns.py). The imports sit
+# here because this part is appended below the plan forms.
+
+from accounts.forms import UserChoiceField  # noqa: E402
+from accounts.models import User  # noqa: E402
+from communities.models import Community  # noqa: E402
+
+from .models import Campaign, LeaderAssignment, RuleSet, SurveyLedger, Visit  # noqa: E402
+from .services.survey import SURVEY_FIELDS  # noqa: E402
+
+
+class CampaignForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """A new campaign. The district field appears only for a user who runs several districts."""
+
+    class Meta:
+        model = Campaign
+        fields = ["district", "rule_set", "name", "starts_on", "party_election_on", "election_on"]
+        widgets = {
+            "starts_on": DateInput(),
+            "party_election_on": DateInput(),
+            "election_on": DateInput(),
+        }
+
+    def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = list(districts)
+        self.only_district = choices[0] if len(choices) == 1 else None
+        if self.only_district is not None:
+            del self.fields["district"]
+        else:
+            self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+        self.fields["rule_set"].empty_label = None  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial["rule_set"] = RuleSet.objects.filter(is_default=True).first()
+
+    def chosen_district(self) -> Any:
+        return self.only_district or self.cleaned_data["district"]
+
+    def _post_clean(self) -> None:
+        # campaign_create checks the dates and saves
+        pass
+
+
+class SurveyForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=REASON_MAX,
+        help_text=_("Optional; kept in the history."),
+    )
+
+    class Meta:
+        model = SurveyLedger
+        fields = SURVEY_FIELDS
+
+    def _post_clean(self) -> None:
+        # survey_update checks the counts against each other and saves
+        pass
+
+
+class SeatsForm(StyledFormMixin, forms.Form):
+    """Planned seats and women per committee of a plan, with the version each was loaded at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    one_shoulder = forms.BooleanField(
+        label=_("Secretary and director one person (planned)"), required=False
+    )
+    cross_appointments = forms.IntegerField(
+        label=_("Cross-appointments (planned)"), min_value=0, max_value=30
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=REASON_MAX,
+        help_text=_("Optional; kept in the history."),
+    )
+
+    def __init__(self, *args: Any, seat_plans: list[tuple[Any, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bodies = []
+        for seat_plan, rule in seat_plans:
+            body = seat_plan.body
+            label = seat_plan.get_body_display()
+            seats = forms.IntegerField(
+                label=_("%(committee)s: planned seats") % {"committee": label},
+                min_value=0,
+                max_value=99,
+                initial=seat_plan.planned_seats,
+            )
+            if rule is not None:
+                seats.help_text = _("Rule: %(min)s to %(max)s seats.") % {
+                    "min": rule.min_seats,
+                    "max": rule.max_seats,
+                }
+            women = forms.IntegerField(
+                label=_("%(committee)s: women planned") % {"committee": label},
+                min_value=0,
+                max_value=99,
+                initial=seat_plan.planned_women,
+            )
+            if rule is not None and rule.requires_woman:
+                women.help_text = _("This committee must include a woman.")
+            self.fields[f"seats_{body}"] = seats
+            self.fields[f"women_{body}"] = women
+            self.fields[f"version_{body}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=seat_plan.version
+            )
+            self.bodies.append(body)
+        # keep the plan-wide questions after the committees
+        for name in ["one_shoulder", "cross_appointments", "reason"]:
+            self.fields[name] = self.fields.pop(name)
+        # StyledFormMixin styled the declared fields only; style the ones added here
+        for name in self.fields:
+            widget = self.fields[name].widget
+            if not isinstance(widget, forms.HiddenInput | forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-control")
+
+    def versions(self) -> dict[str, int]:
+        data = self.cleaned_data
+        return {"plan": data["version"], **{b: data[f"version_{b}"] for b in self.bodies}}
+
+    def seats(self) -> dict[str, tuple[int, int]]:
+        data = self.cleaned_data
+        return {b: (data[f"seats_{b}"], data[f"women_{b}"]) for b in self.bodies}
+
+
+class AssignmentForm(StyledFormMixin, forms.Form):
+    community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.none())
+    user = UserChoiceField(label=_("Person"), queryset=User.objects.none())
+    kind = forms.ChoiceField(label=_("As"), choices=LeaderAssignment.Kind.choices)
+
+    def __init__(self, *args: Any, communities: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
+        self.fields["community"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"{c.street.name} · {c.name}"
+        )
+        self.fields["user"].queryset = people  # type: ignore[attr-defined]
+
+
+class AssignmentEndForm(forms.Form):
+    reason = forms.CharField(label=_("Why does it end?"), required=False, max_length=REASON_MAX)
+
+
+class VisitForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Visit
+        fields = ["visited_on", "summary", "instructions", "follow_up", "follow_up_done_on"]
+        widgets = {
+            "visited_on": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "instructions": forms.Textarea(attrs={"rows": 2}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+            "follow_up_done_on": DateInput(),
+        }
+        help_texts = {"follow_up_done_on": _("Only once the follow-up is done.")}
+
+    def _post_clean(self) -> None:
+        # visit_create checks the dates and saves
+        pass
+
+
+class FollowUpDoneForm(forms.Form):
+    visit = forms.IntegerField(widget=forms.HiddenInput)
+    on = forms.DateField(label=_("Done on"), widget=DateInput())

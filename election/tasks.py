@@ -34,3 +34,13 @@ def rollups_dispatch() -> None:
     with translation.override(settings.LANGUAGE_CODE):
         for campaign_id in running_campaign_ids():
             campaign_rollups_task.delay(campaign_id=campaign_id)
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def campaign_start_task(*, campaign_id: int, user_id: int | None) -> None:
+    from .services.campaigns import campaign_plans_create
+
+    with translation.override(settings.LANGUAGE_CODE):
+        campaign_plans_create(campaign_id=campaign_id, user_id=user_id)

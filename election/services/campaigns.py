@@ -1,0 +1,119 @@
+"""Writes for campaigns: create one, ask for it to start, and create its plans in a worker.
+
+Starting a campaign of a district with thousands of communities takes a while, so the office's
+request only flips the campaign to running (the database then refuses a second running campaign in
+the district) and enqueues `campaign_start_task`, which creates the plans with
+`services.plans.campaign_start` once the request has committed.
+"""
+
+from datetime import date
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from communities.models import District
+from core.exceptions import DomainError
+
+from ..models import Campaign, RuleSet
+from .plans import campaign_start
+
+
+class CampaignError(DomainError):
+    pass
+
+
+def _check_dates(*, starts_on: date, party_election_on: date, election_on: date) -> None:
+    if election_on <= starts_on:
+        raise CampaignError(_("Election day must come after the campaign's start."))
+    if party_election_on >= election_on:
+        raise CampaignError(
+            _("The party organisation's election must come before the default election day.")
+        )
+    if party_election_on < starts_on:
+        raise CampaignError(_("The party organisation's election cannot come before the start."))
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    district: District,
+    rule_set: RuleSet,
+    name: str,
+    starts_on: date,
+    election_on: date,
+    party_election_on: date,
+    by: User,
+) -> Campaign:
+    """Create a draft campaign of `district` under `rule_set`.
+
+    Raises CampaignError for an empty name, for election day E not after the start, or for the
+    Party election not before E (or before the start). Nothing is planned until it starts.
+    History reason: "campaign created".
+    """
+    name = name.strip()
+    if not name:
+        raise CampaignError(_("Give the campaign a name."))
+    _check_dates(starts_on=starts_on, party_election_on=party_election_on, election_on=election_on)
+    campaign = Campaign(
+        district=district,
+        rule_set=rule_set,
+        name=name,
+        starts_on=starts_on,
+        election_on=election_on,
+        party_election_on=party_election_on,
+    )
+    campaign._history_user = by  # type: ignore[attr-defined]
+    campaign._change_reason = "campaign created"  # type: ignore[attr-defined]
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_start_request(*, campaign: Campaign, by: User) -> Campaign:
+    """Mark the campaign running and have a worker create its plans once this commits.
+
+    Raises CampaignError for a closed campaign, or while another campaign of the district is
+    running. Safe to call again on a running campaign: it enqueues the start once more, which only
+    adds plans for communities that have none (new communities, or a start that failed half way).
+    History reason: "campaign started".
+    """
+    from ..tasks import campaign_start_task
+
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.CLOSED:
+        raise CampaignError(_("“%(name)s” is closed.") % {"name": campaign.name})
+    if campaign.status == Campaign.Status.DRAFT:
+        others = Campaign.objects.filter(district_id=campaign.district_id).exclude(pk=campaign.pk)
+        running = others.filter(status=Campaign.Status.RUNNING).first()
+        if running is not None:
+            raise CampaignError(
+                _("“%(running)s” is still running in this district; close it first.")
+                % {"running": running.name}
+            )
+        campaign.status = Campaign.Status.RUNNING
+        campaign.started_at = timezone.now()
+        campaign.started_by = by
+        campaign._history_user = by  # type: ignore[attr-defined]
+        campaign._change_reason = "campaign started"  # type: ignore[attr-defined]
+        campaign.save(update_fields=["status", "started_at", "started_by", "updated_at"])
+    transaction.on_commit(
+        partial(campaign_start_task.delay, campaign_id=campaign.pk, user_id=by.pk)
+    )
+    return campaign
+
+
+def campaign_plans_create(*, campaign_id: int, user_id: int | None) -> int:
+    """Create the plans of a running campaign (the worker's half of starting it).
+
+    Idempotent: communities that already have a plan are skipped. A campaign closed meanwhile, or
+    one that no longer exists, is left alone (returns 0): that is an outcome, not an error to retry.
+    Returns the number of plans created.
+    """
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or campaign.status == Campaign.Status.CLOSED:
+        return 0
+    by = User.objects.filter(pk=user_id).first() if user_id else None
+    return campaign_start(campaign=campaign, by=by)
