@@ -1,3 +1,4 @@
+from tests.election import matrix_campaigns as mc
 from tests.election import matrix_objects as plans
 from tests.election.matrix_dashboard import dashboard_campaign
 from tests.election.matrix_rules import RULE_ENTRIES
@@ -9,6 +10,7 @@ from tests.url_matrix import (
     editors_of_community,
     everyone,
     in_scope_of_community,
+    office_only,
 )
 
 # the district dashboard's readers: a view grant on the district
@@ -17,18 +19,28 @@ DISTRICT_READERS = everyone(NOT_FOUND, admin_user=OK, office=OK, discipline=OK, 
 # each area replaces its placeholders with real expectations
 ENTRIES = {
     **RULE_ENTRIES,
-    "election:campaign-list": Case(expect=everyone(NOT_FOUND)),
-    "election:campaign-create": Case(expect=everyone(NOT_FOUND)),
-    "election:campaign-detail": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:campaign-start": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:survey-summary": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:seats-summary": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:survey-edit": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:seats-edit": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:assignment-list": Case(expect=everyone(NOT_FOUND)),
-    "election:assignment-add": Case(expect=everyone(NOT_FOUND)),
-    "election:assignment-end": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
-    "election:visit-add": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_FOUND)),
+    # campaigns, survey, seats, assignments (matrix_campaigns builds the objects)
+    "election:campaign-list": Case(expect=office_only(OK)),
+    "election:campaign-create": Case(expect=office_only(OK)),
+    "election:campaign-detail": Case(kwargs=mc.campaign_pk, expect=office_only(OK)),
+    # a second start of a running campaign only re-enqueues the (idempotent) start
+    "election:campaign-start": Case(
+        method="post", kwargs=mc.campaign_pk, expect=office_only(FOUND)
+    ),
+    "election:survey-summary": Case(kwargs=mc.campaign_pk, expect=office_only(OK)),
+    "election:seats-summary": Case(kwargs=mc.campaign_pk, expect=office_only(OK)),
+    "election:survey-edit": Case(kwargs=mc.plan_pk, expect=editors_of_community(OK)),
+    "election:seats-edit": Case(kwargs=mc.plan_pk, expect=editors_of_community(OK)),
+    # everyone signed in sees their own assignments (maybe none); the office also its district's
+    "election:assignment-list": Case(expect=everyone(OK)),
+    "election:assignment-add": Case(
+        method="post", data=mc.assignment_data, expect=office_only(FOUND)
+    ),
+    "election:assignment-end": Case(
+        method="post", kwargs=mc.assignment_pk, expect=office_only(FOUND)
+    ),
+    # the assigned leader and the office record visits; nobody else sees the assignment
+    "election:visit-add": Case(kwargs=mc.assignment_pk, expect=office_only(OK, leader=OK)),
     # the district dashboard: a view grant on the district (office, discipline, supervisor)
     "election:dashboard": Case(kwargs=dashboard_campaign, expect=DISTRICT_READERS),
     "election:dashboard-steps": Case(
