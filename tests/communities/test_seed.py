@@ -222,3 +222,105 @@ def test_seed_scale_twice_replaces_its_district_and_leaves_the_demo_alone() -> N
 def test_seed_scale_refuses_zero_communities() -> None:
     with pytest.raises(CommandError):
         seed_scale(0)
+
+
+# --- the demo campaign ----------------------------------------------------------------------------
+
+
+def test_seed_demo_runs_a_campaign_under_the_default_rule_set() -> None:
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from election.models import (
+        Campaign,
+        CampaignSnapshot,
+        LeaderAssignment,
+        PlanStep,
+        PublicNotice,
+        RuleSet,
+        StreetStageRollup,
+        SurveyLedger,
+    )
+
+    default = RuleSet.objects.filter(is_default=True).order_by("code", "-version").first()
+    assert default is not None, "the default rule set ships as data (election migration 0002)"
+    seed_demo()
+    today = timezone.localdate()
+
+    campaign = Campaign.objects.get(district__code="demo")
+    assert campaign.status == Campaign.Status.RUNNING
+    assert campaign.rule_set == default
+    assert campaign.plans.count() == Community.objects.filter(street__district__code="demo").count()
+    assert (today - campaign.starts_on).days == 45
+    assert (campaign.election_on - today).days == 25
+    # some communities voted already, some vote later
+    assert campaign.plans.filter(election_on__lt=today).exists()
+    assert campaign.plans.filter(election_on__gt=campaign.election_on).exists()
+    steps = PlanStep.objects.filter(plan__campaign=campaign).aggregate(
+        past=Count("pk", filter=Q(due_on__lt=today)),
+        done=Count("pk", filter=Q(status="done")),
+        red=Count("pk", filter=Q(is_red=True)),
+        overdue=Count("pk", filter=Q(due_on__lt=today) & ~Q(status="done")),
+    )
+    assert steps["done"] > 0.8 * steps["past"]
+    assert 0 < steps["overdue"] < 0.2 * steps["past"]
+    assert 2 <= steps["red"] <= 6
+    assert not PlanStep.objects.filter(status="done", done_on__gt=today).exists()
+    assert PublicNotice.objects.filter(step__plan__campaign=campaign).exists()
+    assert not SurveyLedger.objects.filter(plan__campaign=campaign, forums_held=0).exists()
+    assert campaign.plans.filter(planned_one_shoulder=True).exists()
+    # 30 days of the overdue chart, and the dashboard's street counts
+    assert CampaignSnapshot.objects.filter(campaign=campaign).count() == 30
+    assert StreetStageRollup.objects.filter(campaign=campaign).exists()
+    leader = LeaderAssignment.objects.get(user__username="leader1")
+    assert (
+        leader.community.name
+        == json.loads(DATA_PATH.read_text(encoding="utf-8"))["accounts"]["leader1"]["community"]
+    )
+    assert leader.visits.count() == 2
+    assert LeaderAssignment.objects.filter(kind=LeaderAssignment.Kind.CADRE).count() >= 2
+
+
+def test_seed_demo_twice_leaves_the_campaign_as_it_was() -> None:
+    from election.models import CampaignSnapshot, PlanStep, StreetStageRollup
+
+    seed_demo()
+    before = (
+        counts(),
+        CampaignSnapshot.objects.count(),
+        StreetStageRollup.objects.count(),
+        list(PlanStep.objects.order_by("pk").values_list("status", "done_on", "is_red")),
+    )
+
+    seed_demo()
+
+    after = (
+        counts(),
+        CampaignSnapshot.objects.count(),
+        StreetStageRollup.objects.count(),
+        list(PlanStep.objects.order_by("pk").values_list("status", "done_on", "is_red")),
+    )
+    assert after == before
+
+
+def test_seed_demo_without_a_default_rule_set_skips_the_campaign() -> None:
+    from election.models import Campaign, RuleSet
+
+    RuleSet.objects.filter(is_default=True).update(is_default=False)
+
+    output = seed_demo()
+
+    assert not Campaign.objects.exists()
+    assert Community.objects.filter(street__district__code="demo").count() >= 60
+    assert output == seed_demo()
+
+
+def test_seed_demo_history_of_the_campaign_carries_the_admin() -> None:
+    from election.models import CommunityPlan, PlanStep, SurveyLedger
+
+    seed_demo()
+    admin = User.objects.get(username="admin")
+    for model in (CommunityPlan, PlanStep, SurveyLedger):
+        # "recomputed" rows are the rule engine's own (plan_refresh), written without a user
+        rows = model.history.exclude(history_change_reason="recomputed")
+        assert set(rows.values_list("history_user", flat=True)) == {admin.pk}, model.__name__

@@ -8,6 +8,13 @@ Idempotent: each run only creates what is missing (streets, communities with the
 member units, accounts, grants) and resets the demo accounts to their role, name and password.
 Existing communities are left as they are, so edits made while trying the app survive. On a
 complete database a run makes a few dozen queries and writes nothing.
+
+The demo campaign (under the default rule set; skipped while there is none) is built once, with
+dates relative to the day it is built, so that the dashboard is alive at first sight: started 45
+days ago, election day in 25 days, a few communities that voted already and a few that vote
+later, most past steps done, a few overdue, a few breaking a time limit, public notices, survey
+ledgers, seat plans, assignments with visits and 30 days of snapshots. Once it exists it is left
+alone (only communities added to the data file since get a plan).
 """
 
 import json
@@ -18,13 +25,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import MemberUnit, User
 from accounts.services import GrantLevel, Scope, grant_assign
 from communities.models import Community, District, Street
 from communities.services import community_create
+from election.models import Campaign, RuleSet
 
+from ..demo_campaign import campaign_demo_build, campaign_demo_complete
 from ..seeding import DEMO_PASSWORD, committee_plan, profile_numbers, text_table, user_ensure
 
 DATA_PATH = Path(__file__).resolve().parents[2] / "demo_data.json"
@@ -72,11 +82,13 @@ class Command(BaseCommand):
             self._communities(streets, data["streets"], by=admin)
             units = self._member_units(data["member_units"], by=admin)
             rows = self._accounts(data["accounts"], district, streets, units, by=admin)
+            campaign_line = self._campaign(district, data["campaign"], by=admin)
         total = Community.objects.filter(street__district=district).count()
         self.stdout.write(
             _("Demo district “%(district)s”: %(streets)s streets, %(communities)s communities.")
             % {"district": district.name, "streets": len(streets), "communities": total}
         )
+        self.stdout.write(campaign_line)
         self.stdout.write("")
         admin_row = [admin.username, _("superuser"), _("everything")]
         self.stdout.write(text_table([_("Account"), _("Role"), _("Scope")], [admin_row, *rows]))
@@ -143,6 +155,30 @@ class Command(BaseCommand):
         ).election_track
         plan = committee_plan(population=profile["population"], track=track, rng=rng)
         community_create(street_id=street.pk, data=profile, **plan, by=by, reason=REASON)
+
+    def _campaign(self, district: District, spec: dict[str, Any], *, by: User) -> str:
+        """Build the demo campaign once; return the line that describes it (the same every run)."""
+        campaign = Campaign.objects.filter(district=district, name=spec["name"]).first()
+        if campaign is None:
+            rules = RuleSet.objects.filter(is_default=True).order_by("code", "-version").first()
+            if rules is None:
+                return _("No default rule set yet: the demo campaign is skipped.")
+            campaign = campaign_demo_build(
+                district=district,
+                rule_set=rules,
+                spec=spec,
+                today=timezone.localdate(),
+                seed=SEED,
+                by=by,
+            )
+        else:
+            campaign_demo_complete(campaign=campaign, by=by)
+        return _("Demo campaign “%(name)s” (%(rules)s): election day %(on)s, %(plans)s plans.") % {
+            "name": campaign.name,
+            "rules": campaign.rule_set,
+            "on": campaign.election_on.isoformat(),
+            "plans": campaign.plans.count(),
+        }
 
     def _member_units(self, specs: list[dict[str, str]], *, by: User) -> dict[str, MemberUnit]:
         units = {u.code: u for u in MemberUnit.objects.filter(code__in=[s["code"] for s in specs])}
