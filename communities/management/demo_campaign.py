@@ -209,7 +209,7 @@ def _demo_steps(
         notices, PublicNotice, default_user=by, default_change_reason="demo data"
     )
     for plan in plans:
-        plan_refresh(plan=plan, today=today)
+        plan_refresh(plan=plan, by=by, today=today)
 
 
 def _demo_survey_and_seats(plans: list[CommunityPlan], *, rng: random.Random, by: User) -> None:

@@ -61,7 +61,7 @@ def notice_add(
     notice._history_user = by  # type: ignore[attr-defined]
     notice._change_reason = "notice added"  # type: ignore[attr-defined]
     notice.save()
-    plan_refresh(plan=step.plan)
+    plan_refresh(plan=step.plan, by=by)
     _rollup_on_commit(step)
     return notice
 

@@ -182,18 +182,20 @@ def _plans_create(
         seat_plans, SeatPlan, default_user=by, default_change_reason="campaign started"
     )
     for plan in plans:
-        plan_refresh(plan=plan, today=today)
+        plan_refresh(plan=plan, by=by, today=today)
 
 
 # --- the plan's summary ---------------------------------------------------------------------------
 
 
-def plan_refresh(*, plan: CommunityPlan, today: date | None = None) -> list[PlanStep]:
+def plan_refresh(
+    *, plan: CommunityPlan, by: User | None = None, today: date | None = None
+) -> list[PlanStep]:
     """Recompute every step's due date and lead-time verdict, then the plan's counters.
 
     Call inside the transaction that changed a date, a step or a notice. Steps whose due date or
-    verdict changed are saved with history reason "recomputed"; the counters are saved without a
-    history row (they are derived). Returns the steps that changed.
+    verdict changed are saved with history reason "recomputed" and user `by`; the counters are
+    saved without a history row (they are derived). Returns the steps that changed.
     """
     campaign = plan.campaign
     steps = list(
@@ -226,6 +228,7 @@ def plan_refresh(*, plan: CommunityPlan, today: date | None = None) -> list[Plan
             PlanStep,
             ["due_on", "is_red", "red_reason"],
             default_change_reason="recomputed",
+            default_user=by,
         )
     _plan_counters(plan, steps)
     return changed
@@ -328,7 +331,7 @@ def step_update(
     step._history_user = by  # type: ignore[attr-defined]
     step._change_reason = reason or "step updated"  # type: ignore[attr-defined]
     step.save(update_fields=[*changed, "version"])
-    plan_refresh(plan=step.plan)
+    plan_refresh(plan=step.plan, by=by)
     _after_commit_rollup(step.plan)
     step.refresh_from_db()
     return step
@@ -363,7 +366,7 @@ def plan_dates_update(
     plan._history_user = by  # type: ignore[attr-defined]
     plan._change_reason = reason or "election day moved"  # type: ignore[attr-defined]
     plan.save(update_fields=["election_on", "party_election_on", "version", "updated_at"])
-    plan_refresh(plan=plan)
+    plan_refresh(plan=plan, by=by)
     _after_commit_rollup(plan)
     return plan
 
