@@ -28,7 +28,12 @@ class PlanDates:
 def anchor_date(
     template: StepTemplate, dates: PlanDates, done_on_by_template: Mapping[int, date | None]
 ) -> date | None:
-    """The day the step's time limit counts from; None while the anchor step is not done."""
+    """The day the step's time limit counts from; None while the anchor step has no date.
+
+    `done_on_by_template` maps each step template to its reference day (`reference_on`): a step
+    that counts from the voter list counts from the day the list went up, not from the day
+    someone ticked it off.
+    """
     if template.anchor == Anchor.ELECTION:
         return dates.election_on
     if template.anchor == Anchor.PARTY_ELECTION:
@@ -43,6 +48,16 @@ def due_on(
 ) -> date | None:
     anchor = anchor_date(template, dates, done_on_by_template)
     return None if anchor is None else anchor + timedelta(days=template.offset_days)
+
+
+def reference_on(
+    template: StepTemplate, *, done_on: date | None, notice_on: date | None
+) -> date | None:
+    """The day other steps count from: the public notice's day for a step proved by a notice
+    (falling back to the day it was done), else the day it was done."""
+    if template.checked_date == StepTemplate.CheckedDate.NOTICE:
+        return notice_on or done_on
+    return done_on
 
 
 def checked_on(
@@ -67,13 +82,24 @@ def violation(template: StepTemplate, *, anchor: date | None, checked: date | No
         lead = (anchor - checked).days
         if lead >= template.check_days:
             return ""
-        if lead >= 0:
-            return _("%(rule)s; it was %(days)s days before") % {"rule": rule, "days": lead}
-        return _("%(rule)s; it was %(days)s days after") % {"rule": rule, "days": -lead}
+        return _off_by(rule, lead)
     lag = (checked - anchor).days
-    if lag <= template.check_days:
+    if 0 <= lag <= template.check_days:
         return ""
+    if lag < 0 or template.check_days == 0:
+        # "within N days after" cannot be met before the anchor (a handover before the vote), and
+        # "on the day" (N = 0) is missed by being early or late, not by taking long
+        return _off_by(rule, -lag)
     return _("%(rule)s; it took %(days)s days") % {"rule": rule, "days": lag}
+
+
+def _off_by(rule: str, lead: int) -> str:
+    """`lead` days before the anchor (negative: after it)."""
+    if lead > 0:
+        return _("%(rule)s; it was %(days)s days before") % {"rule": rule, "days": lead}
+    if lead == 0:
+        return _("%(rule)s; it was on the day itself") % {"rule": rule}
+    return _("%(rule)s; it was %(days)s days after") % {"rule": rule, "days": -lead}
 
 
 def _default_rule_text(template: StepTemplate) -> str:

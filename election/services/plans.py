@@ -208,7 +208,15 @@ def plan_refresh(
         .annotate(first=Min("notices__posted_on"))
         .values_list("pk", "first")
     )
-    done = {s.template_id: s.done_on for s in steps if s.status == PlanStep.Status.DONE}
+    # the day each step's dependants count from (a notice's day, or the day it was done)
+    done = {
+        s.template_id: rules.reference_on(
+            s.template,
+            done_on=s.done_on if s.status == PlanStep.Status.DONE else None,
+            notice_on=first_notice.get(s.pk),
+        )
+        for s in steps
+    }
     dates = _dates(plan, campaign)
     changed = []
     # the red message is stored in the site's language, like the weekly report that quotes it
