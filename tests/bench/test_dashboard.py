@@ -1,0 +1,112 @@
+"""The district dashboard costs the same number of queries (at most 12) over 1,000 communities as
+over 20,000, and its time at 20,000 is at most three times its time at 1,000 (design.md §3).
+
+Run with `DATABASE_URL=postgres://postgres@127.0.0.1:5432/test RUN_BENCH=1 .venv/bin/python -m
+pytest tests/bench/test_dashboard.py -q -s`; the figures go in BENCHMARKS.md. `seed_scale` gives
+the scale district a running campaign under the default rule set (about 50 steps per community,
+so about a million steps at 20,000), its rollups and 30 days of snapshots. Each page is requested
+once to warm up, once to count queries, then RUNS times for the median wall time of the whole
+request through the test client.
+"""
+
+import statistics
+import time
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from election.models import Campaign, PlanStep, RuleSet
+
+SIZES = [1_000, 20_000]
+RUNS = 11
+MAX_QUERIES = 12
+MAX_RATIO = 3.0
+PAGES = {
+    "dashboard": "/election/campaigns/{pk}/dashboard/",
+    "dashboard, all streets p. 2": "/election/campaigns/{pk}/dashboard/?streets=all&page=2",
+    "steps, overdue": "/election/campaigns/{pk}/steps/?flag=overdue",
+    "root /": "/",
+}
+# the pages held to the time ratio; the others are reported
+TIMED = ["dashboard"]
+
+
+def _seed(size: int) -> float:
+    started = time.perf_counter()
+    call_command("seed_scale", communities=size, stdout=StringIO())
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        # planner statistics, as autovacuum would have them on a live database
+        cursor.execute("ANALYZE")
+    return elapsed
+
+
+def _measure(client: Client, url: str) -> dict[str, Any]:
+    assert client.get(url).status_code == 200, url
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    # read now: `captured_queries` reads the connection's log, which the next request resets
+    captured = list(ctx.captured_queries)
+    assert response.status_code == 200, url
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    slowest = max(captured, key=lambda q: float(q["time"]))
+    return {
+        "queries": len(captured),
+        "ms": statistics.median(timings),
+        "slowest_ms": float(slowest["time"]) * 1000,
+        "slowest_sql": slowest["sql"],
+    }
+
+
+@pytest.mark.bench
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_costs_the_same_queries_and_at_most_three_times_the_time() -> None:
+    assert RuleSet.objects.filter(is_default=True).exists(), "the default rule set is not loaded"
+    results: dict[tuple[int, str], dict[str, Any]] = {}
+    seeds: dict[int, float] = {}
+    steps: dict[int, int] = {}
+    for size in SIZES:
+        seeds[size] = _seed(size)
+        campaign = Campaign.objects.get(district__code="scale")
+        steps[size] = PlanStep.objects.filter(plan__campaign=campaign).count()
+        client = Client()
+        client.force_login(User.objects.get(username="scale_office"))
+        for page, url in PAGES.items():
+            results[(size, page)] = _measure(client, url.format(pk=campaign.pk))
+
+    lines = [
+        "",
+        f"{'communities':>11}  {'page':<28}  {'queries':>7}  {'median ms':>9}  "
+        f"{'slowest query ms':>16}",
+    ]
+    for (size, page), r in results.items():
+        lines.append(
+            f"{size:>11}  {page:<28}  {r['queries']:>7}  {r['ms']:>9.1f}  {r['slowest_ms']:>16.1f}"
+        )
+    small, large = SIZES
+    lines.append("")
+    for page in TIMED:
+        ratio = results[(large, page)]["ms"] / results[(small, page)]["ms"]
+        lines.append(f"{page}: time at {large} / time at {small} = {ratio:.2f}")
+    lines.extend(
+        f"seed_scale --communities {size}: {s:.1f} s ({steps[size]} plan steps)"
+        for size, s in seeds.items()
+    )
+    print("\n".join(lines))  # noqa: T201 - the benchmark's report
+
+    for page in PAGES:
+        queries = results[(large, page)]["queries"]
+        assert queries == results[(small, page)]["queries"], page
+        assert queries <= MAX_QUERIES, page
+    for page in TIMED:
+        assert results[(large, page)]["ms"] <= MAX_RATIO * results[(small, page)]["ms"], page
