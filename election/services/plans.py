@@ -99,6 +99,11 @@ def campaign_start(*, campaign: Campaign, by: User | None, today: date | None = 
         batch = communities[start : start + BATCH]
         _plans_create(campaign, batch, stages, steps, by=by, today=today)
         created += len(batch)
+    if created:
+        from ..tasks import campaign_rollups_task
+
+        # the district dashboard counts the new plans once they are committed
+        transaction.on_commit(partial(campaign_rollups_task.delay, campaign_id=campaign.pk))
     return created
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from election.models import Campaign, CommunityPlan
+from election.models import Campaign, CommunityPlan, StreetStageRollup
 from election.services.campaigns import (
     CampaignError,
     campaign_create,
@@ -84,11 +84,13 @@ def test_start_request_runs_the_campaign_and_the_worker_makes_the_plans(
         campaign_start_request(campaign=campaign, by=office)
 
     campaign.refresh_from_db()
-    assert len(callbacks) == 1
+    assert callbacks
     assert campaign.status == Campaign.Status.RUNNING
     assert campaign.started_by == office
     assert CommunityPlan.objects.filter(campaign=campaign).count() == 2
     assert CommunityPlan.history.filter(history_user=office).count() == 2
+    # the district dashboard's counts are there as soon as the plans are
+    assert StreetStageRollup.objects.filter(campaign=campaign).exists()
 
 
 def test_start_request_twice_adds_nothing_twice(
