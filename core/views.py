@@ -45,7 +45,7 @@ def _check_database() -> dict[str, Any]:
 
 
 def _check_broker_and_workers() -> tuple[dict[str, Any], dict[str, Any]]:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if not settings.REDIS_URL:
         # embedded default: no broker, tasks run inside the web process
         return {"ok": True, "kind": "eager"}, {"ok": True, "kind": "in-process", "count": 0}
     from config.celery import app

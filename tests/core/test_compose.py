@@ -305,7 +305,7 @@ def test_health_check_sends_an_allowed_host(healthcheck: ModuleType) -> None:
     assert healthcheck.host_header("") == "localhost"
 
 
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True, REDIS_URL="")
 def test_health_check_script_passes_against_a_running_server(
     healthcheck: ModuleType, live_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,7 +25,7 @@ def _get_healthz() -> Any:
 
 
 @pytest.mark.django_db
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True, REDIS_URL="")
 def test_healthz_answers_anonymously_with_json_and_sets_no_cookie() -> None:
     response = _get_healthz()
 
@@ -41,7 +41,7 @@ def test_healthz_answers_anonymously_with_json_and_sets_no_cookie() -> None:
 
 
 @pytest.mark.django_db
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True, REDIS_URL="")
 def test_healthz_is_never_cached() -> None:
     response = _get_healthz()
 
@@ -51,7 +51,7 @@ def test_healthz_is_never_cached() -> None:
 
 
 @pytest.mark.django_db
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True, REDIS_URL="")
 def test_healthz_without_a_broker_reports_eager_mode_and_in_process_workers() -> None:
     data = _get_healthz().json()
 
@@ -60,7 +60,7 @@ def test_healthz_without_a_broker_reports_eager_mode_and_in_process_workers() ->
 
 
 @pytest.mark.django_db
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True, REDIS_URL="")
 def test_healthz_answers_503_when_the_database_fails() -> None:
     failure = OperationalError("connection refused")
     with mock.patch.object(connection, "cursor", side_effect=failure):
@@ -97,6 +97,7 @@ def test_healthz_is_exempt_from_the_https_redirect_of_production(
     # the container's health check asks over plain HTTP, without the proxy's X-Forwarded-Proto
     with override_settings(
         CELERY_TASK_ALWAYS_EAGER=True,
+        REDIS_URL="",
         SECURE_SSL_REDIRECT=production_settings.SECURE_SSL_REDIRECT,
         SECURE_REDIRECT_EXEMPT=production_settings.SECURE_REDIRECT_EXEMPT,
     ):
