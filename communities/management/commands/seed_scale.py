@@ -32,8 +32,23 @@ from accounts.models import User
 from accounts.services import grant_assign
 from communities.models import Committee, Community, District, Street
 
-from ..scale_campaign import scale_campaign_seed
+from ..scale_campaign import rows_insert, scale_campaign_seed
 from ..seeding import DEMO_PASSWORD, committee_plan, profile_numbers, rows_purge, user_ensure
+
+COMMUNITY_COLUMNS = [
+    "street_id",
+    "name",
+    "kind",
+    "is_reform_finished",
+    "track_override",
+    "track_override_reason",
+    "population",
+    "households",
+    "registered_voters",
+    "is_demolition_underway",
+    "is_difficult",
+    "difficult_reason",
+]
 
 CODE = "scale"
 PER_STREET = 40
@@ -130,10 +145,17 @@ class Command(BaseCommand):
                 )
                 community.track_override_reason = _("Synthetic override for benchmarks")
             communities.append(community)
-        created: list[Community] = bulk_create_with_history(
-            communities, Community, batch_size=BATCH, default_user=by, default_change_reason=REASON
+        # COPY on PostgreSQL (with the history rows), bulk_create_with_history elsewhere
+        ids = rows_insert(
+            Community,
+            COMMUNITY_COLUMNS,
+            [tuple(getattr(c, f) for f in COMMUNITY_COLUMNS) for c in communities],
+            by=by,
+            reason=REASON,
         )
-        return created
+        for community, pk in zip(communities, ids, strict=True):
+            community.pk = pk
+        return communities
 
     def _population(self, rng: random.Random) -> int | None:
         # a few very large communities, like the largest one of the seed report
@@ -141,28 +163,17 @@ class Command(BaseCommand):
 
     def _committees(self, communities: list[Community], *, by: User | None) -> None:
         rng = random.Random(SEED + 1)
-        committees = []
+        rows: list[tuple[Any, ...]] = []
         for community in communities:
             plan = committee_plan(
                 population=community.population or 0, track=community.election_track, rng=rng
             )
-            committees.append(
-                Committee(
-                    community=community,
-                    kind=Committee.Kind.PARTY,
-                    party_type=plan["party_type"],
-                    seats=plan["party_seats"],
-                )
+            rows.append(
+                (community.pk, Committee.Kind.PARTY, plan["party_type"], plan["party_seats"])
             )
-            committees.append(
-                Committee(
-                    community=community,
-                    kind=Committee.Kind.RESIDENTS,
-                    seats=plan["residents_seats"],
-                )
-            )
-        bulk_create_with_history(
-            committees, Committee, batch_size=BATCH, default_user=by, default_change_reason=REASON
+            rows.append((community.pk, Committee.Kind.RESIDENTS, "", plan["residents_seats"]))
+        rows_insert(
+            Committee, ["community_id", "kind", "party_type", "seats"], rows, by=by, reason=REASON
         )
 
     def _accounts(self, district: District, first_street: Street, *, by: User | None) -> None:
