@@ -161,7 +161,7 @@ class WorklistFilterForm(StyledFormMixin, forms.Form):
 
 from accounts.forms import UserChoiceField  # noqa: E402
 from accounts.models import User  # noqa: E402
-from communities.models import Community  # noqa: E402
+from communities.models import Community, Street  # noqa: E402
 
 from .models import Campaign, LeaderAssignment, RuleSet, SurveyLedger, Visit  # noqa: E402
 from .services.survey import SURVEY_FIELDS  # noqa: E402
@@ -284,17 +284,44 @@ class SeatsForm(StyledFormMixin, forms.Form):
 
 
 class AssignmentForm(StyledFormMixin, forms.Form):
+    """Street first, then one of its communities (loaded with htmx): a district may have tens of
+    thousands of communities, too many for one drop-down."""
+
+    street = forms.ModelChoiceField(label=_("Street"), queryset=Street.objects.none())
     community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.none())
     user = UserChoiceField(label=_("Person"), queryset=User.objects.none())
     kind = forms.ChoiceField(label=_("As"), choices=LeaderAssignment.Kind.choices)
 
-    def __init__(self, *args: Any, communities: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        streets: Any,
+        communities: Any,
+        people: Any,
+        communities_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = streets  # type: ignore[attr-defined]
+        self.fields["street"].widget.attrs.update(
+            {"hx-get": communities_url, "hx-target": "#id_community", "hx-trigger": "change"}
+        )
+        # validated against every community in scope, rendered with the chosen street's only
         self.fields["community"].queryset = communities  # type: ignore[attr-defined]
-        self.fields["community"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda c: f"{c.street.name} · {c.name}"
+        street = self.data.get("street") if self.is_bound else None
+        shown = communities.filter(street_id=street) if str(street or "").isdigit() else []
+        self.fields["community"].widget = forms.Select(
+            attrs={"class": "form-select"},
+            choices=[("", "---------"), *((c.pk, c.name) for c in shown)],
         )
         self.fields["user"].queryset = people  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        street, community = data.get("street"), data.get("community")
+        if street and community and community.street_id != street.pk:
+            self.add_error("community", _("Choose a community of the chosen street."))
+        return data
 
 
 class AssignmentEndForm(forms.Form):

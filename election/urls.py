@@ -22,6 +22,11 @@ urlpatterns = [
     path("plans/<int:pk>/seats/", views.seats_edit, name="seats-edit"),
     path("assignments/", views.assignment_list, name="assignment-list"),
     path("assignments/add/", views.assignment_add, name="assignment-add"),
+    path(
+        "assignments/communities/",
+        views.assignment_communities,
+        name="assignment-communities",
+    ),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment-end"),
     path("assignments/<int:pk>/visits/new/", views.visit_add, name="visit-add"),
     # the district dashboard (views/dashboard.py)

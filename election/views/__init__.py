@@ -1,5 +1,6 @@
 from .campaigns import (
     assignment_add,
+    assignment_communities,
     assignment_end,
     assignment_list,
     campaign_create,
@@ -29,6 +30,7 @@ from .rules import ruleset_clone, ruleset_detail, ruleset_list, seat_rule_edit, 
 
 __all__ = [
     "assignment_add",
+    "assignment_communities",
     "assignment_end",
     "assignment_list",
     "campaign_create",

@@ -7,13 +7,19 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from communities.models import District
-from communities.permissions import OutOfScope, communities_for_user, districts_for_user
+from communities.models import Community, District
+from communities.permissions import (
+    OutOfScope,
+    communities_for_user,
+    districts_for_user,
+    streets_for_user,
+)
 from core.exceptions import ConflictError, DomainError
 from core.http import AuthenticatedHttpRequest
 
@@ -234,15 +240,30 @@ def seats_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _assignment_form(user: User, data: object = None) -> AssignmentForm:
-    communities = (
-        communities_for_user(user, perm=MANAGE)
-        .select_related("street")
-        .order_by("street__name", "name")
-    )
+    communities = communities_for_user(user, perm=MANAGE).order_by("name", "pk")
     people = User.objects.filter(
         is_active=True, role__in=[User.Role.LEADER, User.Role.STREET]
     ).order_by("role", "display_name", "username")
-    return AssignmentForm(data, communities=communities, people=people)
+    return AssignmentForm(
+        data,
+        streets=streets_for_user(user, perm=MANAGE).order_by("name", "pk"),
+        communities=communities,
+        people=people,
+        communities_url=reverse("election:assignment-communities"),
+    )
+
+
+@login_required
+def assignment_communities(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The community options of the street chosen in the assignment form (htmx)."""
+    _managed_districts(request.user)
+    street = request.GET.get("street", "")
+    communities = (
+        communities_for_user(request.user, perm=MANAGE).filter(street_id=street).order_by("name")
+        if street.isdigit()
+        else Community.objects.none()
+    )
+    return render(request, "election/_community_options.html", {"communities": communities})
 
 
 @login_required

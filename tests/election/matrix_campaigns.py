@@ -83,6 +83,7 @@ def assignment_pk(world: World) -> dict[str, Any]:
 
 def assignment_data(world: World) -> dict[str, Any]:
     return {
+        "street": world.community.street_id,
         "community": world.community.pk,
         "user": world.users["leader"].pk,
         "kind": LeaderAssignment.Kind.LEADER,

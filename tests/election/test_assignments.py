@@ -186,7 +186,12 @@ def test_office_assigns_and_ends_from_the_list(
     client = as_user(office)
     response = client.post(
         reverse("election:assignment-add"),
-        {"community": community.pk, "user": new_leader.pk, "kind": "leader"},
+        {
+            "street": community.street_id,
+            "community": community.pk,
+            "user": new_leader.pk,
+            "kind": "leader",
+        },
     )
     assert response.status_code == 302
     assignment = LeaderAssignment.objects.get()
@@ -206,7 +211,12 @@ def test_office_cannot_assign_in_another_district(
     elsewhere = CommunityFactory()
     as_user(office).post(
         reverse("election:assignment-add"),
-        {"community": elsewhere.pk, "user": new_leader.pk, "kind": "leader"},
+        {
+            "street": elsewhere.street_id,
+            "community": elsewhere.pk,
+            "user": new_leader.pk,
+            "kind": "leader",
+        },
     )
     assert not LeaderAssignment.objects.exists()
 
@@ -308,3 +318,36 @@ def test_assignment_list_makes_the_same_number_of_queries_at_two_sizes(
     grow(10)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_choosing_a_street_lists_its_communities_only(
+    as_user: Any, office: Any, community: Any, other_community: Any
+) -> None:
+    url = reverse("election:assignment-communities")
+    body = as_user(office).get(url, {"street": community.street_id}).content.decode()
+    assert f'value="{community.pk}"' in body
+    assert f'value="{other_community.pk}"' not in body
+
+
+def test_assignment_page_does_not_list_every_community(
+    as_user: Any, office: Any, community: Any
+) -> None:
+    # a large district has tens of thousands; they load per street
+    body = as_user(office).get(reverse("election:assignment-list")).content.decode()
+    assert community.street.name in body
+    assert community.name not in body
+
+
+def test_a_community_of_another_street_is_refused(
+    as_user: Any, office: Any, new_leader: User, community: Any, other_community: Any
+) -> None:
+    as_user(office).post(
+        reverse("election:assignment-add"),
+        {
+            "street": community.street_id,
+            "community": other_community.pk,
+            "user": new_leader.pk,
+            "kind": "leader",
+        },
+    )
+    assert not LeaderAssignment.objects.exists()

@@ -36,6 +36,9 @@ ENTRIES = {
     "election:assignment-add": Case(
         method="post", data=mc.assignment_data, expect=office_only(FOUND)
     ),
+    "election:assignment-communities": Case(
+        query=lambda w: f"?street={w.street.pk}", expect=office_only(OK)
+    ),
     "election:assignment-end": Case(
         method="post", kwargs=mc.assignment_pk, expect=office_only(FOUND)
     ),
