@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "communities",
     "election",
+    "reports",
 ]
 
 MIDDLEWARE = [
