@@ -1,4 +1,8 @@
-"""Writers of the weekly report: one function, three formats (pdf, xlsx, html)."""
+"""Writers of the weekly report: one function, three formats (pdf, xlsx, html).
+
+Each writer takes the dict of `reports.selectors.report_context` and writes one file; none of them
+queries the database.
+"""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -14,5 +18,25 @@ def report_write(
     path: Path,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Write the report of `context` as `kind` to `path` (the caller renames it into place)."""
-    raise NotImplementedError
+    """Write the report of `context` as `kind` to `path` (the caller renames it into place).
+
+    `progress(percent)` is called a few times as the work advances, if given. The PDF builds the
+    subset fonts on first use (reports.fonts; `manage.py fonts_prepare` builds them ahead).
+    Raises ValueError for an unknown kind.
+    """
+    report = progress or (lambda percent: None)
+    if kind == "pdf":
+        from .pdf import pdf_write
+
+        pdf_write(context, Path(path), report)
+    elif kind == "xlsx":
+        from .xlsx import xlsx_report_write
+
+        xlsx_report_write(context, Path(path), report)
+    elif kind == "html":
+        from .html import html_write
+
+        html_write(context, Path(path), report)
+    else:
+        raise ValueError(f"unknown report kind: {kind!r}")
+    report(100)
