@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("communities/", include("communities.urls")),
     path("election/", include("election.urls")),
+    path("reports/", include("reports.urls")),
     path("", core_views.dashboard, name="dashboard"),
 ]
 

@@ -14,22 +14,24 @@ _NAV = {
     "import": (_("Import"), "communities:import-upload"),
     "grants": (_("Access"), "accounts:grant-list"),
     "security": (_("Security log"), "accounts:security-log"),
+    "reports": (_("Reports"), "reports:archive"),
 }
 _ROLE_NAV = {
     "office": [
         "dashboard",
         "campaigns",
         "communities",
+        "reports",
         "assignments",
         "import",
         "grants",
         "security",
     ],
-    "street": ["dashboard", "worklist", "communities"],
+    "street": ["dashboard", "worklist", "communities", "reports"],
     "leader": ["dashboard", "assignments", "communities"],
     "member_unit": ["dashboard"],
-    "discipline": ["dashboard", "communities"],
-    "supervisor": ["dashboard", "communities"],
+    "discipline": ["dashboard", "communities", "reports"],
+    "supervisor": ["dashboard", "communities", "reports"],
 }
 
 

@@ -197,7 +197,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "election.tasks.rollups_dispatch",
         "schedule": crontab(hour=0, minute=10),
     },
+    # the weekly report of every district with a running campaign, and any missed week's
+    "reports-weekly": {
+        "task": "reports.tasks.reports_dispatch_task",
+        "schedule": crontab(hour=16, minute=0, day_of_week="fri"),
+    },
 }
+# a report run still rendering after this many seconds lost its worker and may be claimed again
+# (at least the task's time limit, below the broker's visibility timeout of one hour)
+REPORT_RENDER_TIMEOUT = CELERY_TASK_TIME_LIMIT
 
 # --- logging ------------------------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,29 @@
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+from django.utils import translation
+
+
+# celery ships no type information for its decorators
+@shared_task(  # type: ignore[untyped-decorator]
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def report_render_task(*, run_id: int) -> None:
+    """Render one report run; safe to deliver twice (the run is claimed by its status)."""
+    from .services import report_render
+
+    with translation.override(settings.LANGUAGE_CODE):
+        report_render(run_id=run_id)
+
+
+@shared_task  # type: ignore[untyped-decorator]
+def reports_dispatch_task() -> None:
+    """Weekly (settings.CELERY_BEAT_SCHEDULE): this week's runs, and any missed week's."""
+    from .services import reports_dispatch
+
+    with translation.override(settings.LANGUAGE_CODE):
+        reports_dispatch()
