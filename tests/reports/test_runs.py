@@ -326,3 +326,20 @@ def test_the_real_writer_renders_a_district_run(running_campaign: Campaign, stre
     assert run.status == ReportRun.Status.DONE, run.error
     path = Path(settings.MEDIA_ROOT) / run.file.path
     assert path.read_bytes()[:2] == b"PK"
+
+
+def test_the_demo_archive_holds_the_last_two_weeks_and_is_built_once(
+    running_campaign: Campaign, street: Street, other_street: Street, fake_writer: FakeWriter
+) -> None:
+    from communities.management.demo_reports import reports_demo_build
+
+    friday = date(2026, 11, 27)
+    kwargs: dict[str, Any] = {"district": running_campaign.district, "today": friday}
+    reports_demo_build(**kwargs, streets=[street, other_street])
+    line = reports_demo_build(**kwargs, streets=[street, other_street])
+
+    # two weeks of the district's PDF and Excel and the streets' PDFs, rendered once
+    assert fake_writer.calls == 2 * 4
+    assert "8" in line
+    weeks = set(ReportRun.objects.values_list("iso_week", "status"))
+    assert weeks == {(47, "done"), (48, "done")}

@@ -35,6 +35,7 @@ from communities.services import community_create
 from election.models import Campaign, RuleSet
 
 from ..demo_campaign import campaign_demo_build, campaign_demo_complete
+from ..demo_reports import reports_demo_build
 from ..seeding import DEMO_PASSWORD, committee_plan, profile_numbers, text_table, user_ensure
 
 DATA_PATH = Path(__file__).resolve().parents[2] / "demo_data.json"
@@ -89,6 +90,11 @@ class Command(BaseCommand):
             % {"district": district.name, "streets": len(streets), "communities": total}
         )
         self.stdout.write(campaign_line)
+        # street reports for the streets of street1 and street2 only: about half a second a PDF
+        reports_line = reports_demo_build(
+            district=district, streets=streets[:2], today=timezone.localdate()
+        )
+        self.stdout.write(reports_line)
         self.stdout.write("")
         admin_row = [admin.username, _("superuser"), _("everything")]
         self.stdout.write(text_table([_("Account"), _("Role"), _("Scope")], [admin_row, *rows]))
