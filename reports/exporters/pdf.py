@@ -38,11 +38,15 @@ def page_numbers_css() -> str:
     return " ".join(parts)
 
 
+# whitespace between tags: WeasyPrint would make (and lay out) a box of each run of it
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
 def pdf_html(context: dict[str, Any], *, subsets: bool = True) -> str:
     """The HTML of the PDF. Without `subsets`, the CSS names the full system fonts only (the
     benchmark's stock case)."""
     head = context.get("title") or ""
-    return render_to_string(
+    html = render_to_string(
         TEMPLATE,
         {
             **context,
@@ -52,6 +56,7 @@ def pdf_html(context: dict[str, Any], *, subsets: bool = True) -> str:
             "page_numbers": page_numbers_css(),
         },
     )
+    return _BETWEEN_TAGS.sub("><", html)
 
 
 def html_to_pdf(html: str, path: Path, progress: Callable[[int], None]) -> None:

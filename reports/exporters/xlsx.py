@@ -51,7 +51,7 @@ def _summary(ctx: dict[str, Any]) -> Rows:
     yield [_("Plans with a time limit broken"), h["plans_red"]]
     yield [_("Steps"), h["steps_total"]]
     yield [_("Steps done"), h["steps_done"]]
-    yield [_("Done (%)"), _dash(h["pct_done"])]
+    yield [_("Share done"), _dash(h["pct_done"])]
     yield [_("Steps done this week"), h["steps_done_this_week"]]
     yield [_("Overdue steps"), h["steps_overdue_as_of"]]
     yield [_("Steps breaking a time limit"), h["steps_red"]]
@@ -98,7 +98,7 @@ def _sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
             _("Stage"),
             _("Steps"),
             _("Steps done"),
-            _("Done (%)"),
+            _("Share done"),
             _("Communities that completed the stage"),
             _("Overdue"),
             _("Time limit broken"),
@@ -198,7 +198,7 @@ def _sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
             _("Step"),
             _("Steps"),
             _("Steps done"),
-            _("Done (%)"),
+            _("Share done"),
             _("Overdue"),
             _("Time limit broken"),
         ],
