@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,10 +44,17 @@ CONTENT_TYPES = {
 @require_GET
 @login_required
 def archive(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # newest week first; in a week, the district's own report before its streets'
     runs = (
         runs_for_user(request.user)
         .select_related("file")
-        .order_by("-iso_year", "-iso_week", "district__name", "street__name", "kind")
+        .order_by(
+            "-iso_year",
+            "-iso_week",
+            "district__name",
+            F("street__name").asc(nulls_first=True),
+            "kind",
+        )
     )
     page = Paginator(runs, PER_PAGE).get_page(request.GET.get("page"))
     current = None
