@@ -11,14 +11,14 @@ PORT ?= 8000
 PO := locale/zh_Hans/LC_MESSAGES/django.po
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test setup os-deps os-deps-test migrate seed check lint format messages bench e2e clean worker beat
+.PHONY: run test setup os-deps os-deps-test fonts migrate seed check lint format messages bench e2e clean worker beat
 
-run: os-deps setup migrate seed
+run: os-deps setup fonts migrate seed
 	@echo
 	@echo "换届通 is at http://$(HOST):$(PORT)/  (password of every demo account: huanjie-demo)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: os-deps-test setup check
+test: os-deps-test setup fonts check
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 setup: $(STAMPS)/venv $(STAMPS)/assets $(MO)
@@ -45,6 +45,10 @@ $(STAMPS)/assets: package.json package-lock.json scripts/vendor-assets.sh
 $(MO): $(PO) $(STAMPS)/venv
 	$(PY) manage.py compilemessages -l zh_Hans -v 0
 	@touch $@
+
+# CJK font subsets for the PDF reports, prepared once (var/fonts, about a minute the first time)
+fonts: setup
+	$(PY) manage.py fonts_prepare
 
 migrate: setup
 	$(PY) manage.py migrate --noinput -v 0
@@ -86,4 +90,4 @@ beat: setup
 	$(VENV)/bin/celery -A config beat -l info
 
 clean:
-	rm -rf $(VENV) $(STAMPS) node_modules static/vendor staticfiles db.sqlite3 .test-media
+	rm -rf $(VENV) $(STAMPS) node_modules static/vendor staticfiles db.sqlite3 .test-media var
