@@ -7,18 +7,13 @@ for the median wall time (the whole request through the test client: middleware,
 template).
 """
 
-import statistics
-import time
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from tests.bench.measure import measure, seed
 
 SIZES = [100, 20_000]
 USERS = ["scale_office", "scale_street"]
@@ -28,39 +23,7 @@ PAGES = {
     "list, page 3": "/communities/?page=3",
     "dashboard": "/",
 }
-RUNS = 11
 MAX_QUERIES = 10
-
-
-def _measure(client: Client, url: str) -> dict[str, Any]:
-    assert client.get(url).status_code == 200, url
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    # read now: `captured_queries` reads the connection's log, which the next request resets
-    captured = list(ctx.captured_queries)
-    assert response.status_code == 200, url
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    slowest = max(captured, key=lambda q: float(q["time"]))
-    return {
-        "queries": len(captured),
-        "ms": statistics.median(timings),
-        "slowest_ms": float(slowest["time"]) * 1000,
-        "slowest_sql": slowest["sql"],
-    }
-
-
-def _seed(size: int) -> float:
-    started = time.perf_counter()
-    call_command("seed_scale", communities=size, stdout=StringIO())
-    elapsed = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        # planner statistics, as autovacuum would have them on a live database
-        cursor.execute("ANALYZE")
-    return elapsed
 
 
 def _report(results: dict[tuple[int, str, str], dict[str, Any]], seeds: dict[int, float]) -> None:
@@ -87,12 +50,12 @@ def test_community_pages_cost_the_same_queries_at_100_and_20000_communities() ->
     results: dict[tuple[int, str, str], dict[str, Any]] = {}
     seeds: dict[int, float] = {}
     for size in SIZES:
-        seeds[size] = _seed(size)
+        seeds[size] = seed(size)
         for username in USERS:
             client = Client()
             client.force_login(User.objects.get(username=username))
             for page, url in PAGES.items():
-                results[(size, username, page)] = _measure(client, url)
+                results[(size, username, page)] = measure(client, url)
     _report(results, seeds)
 
     small, large = SIZES

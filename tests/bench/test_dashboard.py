@@ -9,22 +9,16 @@ once to warm up, once to count queries, then RUNS times for the median wall time
 request through the test client.
 """
 
-import statistics
-import time
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from election.models import Campaign, PlanStep, RuleSet
+from tests.bench.measure import measure, seed
 
 SIZES = [1_000, 20_000]
-RUNS = 11
 MAX_QUERIES = 12
 MAX_RATIO = 3.0
 PAGES = {
@@ -37,37 +31,6 @@ PAGES = {
 TIMED = ["dashboard"]
 
 
-def _seed(size: int) -> float:
-    started = time.perf_counter()
-    call_command("seed_scale", communities=size, stdout=StringIO())
-    elapsed = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        # planner statistics, as autovacuum would have them on a live database
-        cursor.execute("ANALYZE")
-    return elapsed
-
-
-def _measure(client: Client, url: str) -> dict[str, Any]:
-    assert client.get(url).status_code == 200, url
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    # read now: `captured_queries` reads the connection's log, which the next request resets
-    captured = list(ctx.captured_queries)
-    assert response.status_code == 200, url
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    slowest = max(captured, key=lambda q: float(q["time"]))
-    return {
-        "queries": len(captured),
-        "ms": statistics.median(timings),
-        "slowest_ms": float(slowest["time"]) * 1000,
-        "slowest_sql": slowest["sql"],
-    }
-
-
 @pytest.mark.bench
 @pytest.mark.django_db(transaction=True)
 def test_dashboard_costs_the_same_queries_and_at_most_three_times_the_time() -> None:
@@ -76,13 +39,13 @@ def test_dashboard_costs_the_same_queries_and_at_most_three_times_the_time() -> 
     seeds: dict[int, float] = {}
     steps: dict[int, int] = {}
     for size in SIZES:
-        seeds[size] = _seed(size)
+        seeds[size] = seed(size)
         campaign = Campaign.objects.get(district__code="scale")
         steps[size] = PlanStep.objects.filter(plan__campaign=campaign).count()
         client = Client()
         client.force_login(User.objects.get(username="scale_office"))
         for page, url in PAGES.items():
-            results[(size, page)] = _measure(client, url.format(pk=campaign.pk))
+            results[(size, page)] = measure(client, url.format(pk=campaign.pk))
 
     lines = [
         "",
