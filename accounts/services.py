@@ -63,14 +63,6 @@ def _scope_level(obj: Scope) -> str:
     return obj._meta.model_name  # type: ignore[return-value]
 
 
-def _scope_district_id(obj: Scope) -> int:
-    if isinstance(obj, District):
-        return obj.pk
-    if isinstance(obj, Street):
-        return obj.district_id
-    return obj.street.district_id
-
-
 @transaction.atomic
 def grant_assign(
     *,

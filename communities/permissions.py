@@ -86,13 +86,6 @@ def access_community(user: User, pk: int, *, perm: str = "view_community") -> Co
     return community
 
 
-def access_district(user: User, pk: int, *, perm: str) -> District:
-    district = districts_for_user(user, perm=perm).filter(pk=pk).first()
-    if district is None:
-        raise OutOfScope
-    return district
-
-
 def has_community_perm(user: User, community: Community, *, perm: str) -> bool:
     """Whether the user may `perm` this community (for showing or hiding buttons)."""
     return communities_for_user(user, perm=perm).filter(pk=community.pk).exists()

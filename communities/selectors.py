@@ -10,7 +10,7 @@ from accounts.models import User
 from core.history import reason_label
 
 from .models import Committee, Community, CommunityQuerySet, Street
-from .permissions import communities_for_user, streets_for_user
+from .permissions import communities_for_user
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,6 @@ def dashboard_summary(user: User) -> dict[str, Any]:
         qs.values("street_id", "street__name").annotate(**metrics).order_by("street__name")
     )
     return {"totals": totals, "per_street": per_street, "has_scope": totals["communities"] > 0}
-
-
-def streets_in_scope(user: User) -> QuerySet[Street]:
-    return streets_for_user(user)
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,20 @@
 """Access to campaigns, plans and their parts. Every helper asks the scope rule in
 `communities.permissions`; out-of-scope objects are a 404 (OutOfScope)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from communities.models import Community
 from communities.permissions import OutOfScope, communities_for_user, districts_for_user
 
 from .models import (
     Campaign,
     CommunityPlan,
+    Evidence,
+    LeaderAssignment,
     PlanStage,
     PlanStep,
+    PublicNotice,
     RuleSet,
     SeatRule,
     StepTemplate,
@@ -109,3 +113,63 @@ def access_seat_rule(user: User, pk: int) -> SeatRule:
     if seat_rule is None:
         raise OutOfScope
     return seat_rule
+
+
+# --- evidence, notices, assignments ----------------------------------------------------------
+
+
+def access_evidence(user: User, pk: int) -> Evidence:
+    """An evidence file of a plan the user may see, or Http404 (one query)."""
+    evidence = (
+        Evidence.objects.filter(pk=pk, step__plan__in=plans_for_user(user).values("pk"))
+        .select_related("step")
+        .first()
+    )
+    if evidence is None:
+        raise OutOfScope
+    return evidence
+
+
+def access_notice(user: User, pk: int) -> PublicNotice:
+    """A public notice of a plan the user may see, or Http404 (one query)."""
+    notice = PublicNotice.objects.filter(
+        pk=pk, step__plan__in=plans_for_user(user).values("pk")
+    ).first()
+    if notice is None:
+        raise OutOfScope
+    return notice
+
+
+def access_assignment_to_manage(user: User, pk: int) -> LeaderAssignment:
+    """An assignment in a district the user runs, or Http404."""
+    assignment = (
+        LeaderAssignment.objects.filter(
+            pk=pk,
+            community__in=_communities_managed(user).values("pk"),
+        )
+        .select_related("community__street", "user")
+        .first()
+    )
+    if assignment is None:
+        raise OutOfScope
+    return assignment
+
+
+def access_assignment_for_visits(user: User, pk: int) -> LeaderAssignment:
+    """An assignment whose visits the user may record: their own active one, or any in a
+    district they run. Anything else is a 404."""
+    assignment = (
+        LeaderAssignment.objects.filter(pk=pk)
+        .filter(
+            Q(user=user, is_active=True) | Q(community__in=_communities_managed(user).values("pk"))
+        )
+        .select_related("community__street", "user")
+        .first()
+    )
+    if assignment is None:
+        raise OutOfScope
+    return assignment
+
+
+def _communities_managed(user: User) -> QuerySet[Community]:
+    return communities_for_user(user, perm="manage_campaigns")

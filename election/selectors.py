@@ -31,7 +31,6 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from communities.models import Community, Street
-from communities.permissions import OutOfScope
 
 from .models import (
     Campaign,
@@ -117,28 +116,6 @@ def step_files(step: PlanStep) -> tuple[list[Evidence], list[PublicNotice]]:
     evidence = list(Evidence.objects.filter(step=step).select_related("uploaded_by"))
     notices = list(PublicNotice.objects.filter(step=step).order_by("posted_on", "pk"))
     return evidence, notices
-
-
-def evidence_get(user: User, pk: int) -> Evidence:
-    """An evidence file of a plan the user may see, or Http404 (one query)."""
-    evidence = (
-        Evidence.objects.filter(pk=pk, step__plan__in=plans_for_user(user).values("pk"))
-        .select_related("step")
-        .first()
-    )
-    if evidence is None:
-        raise OutOfScope
-    return evidence
-
-
-def notice_get(user: User, pk: int) -> PublicNotice:
-    """A public notice of a plan the user may see, or Http404 (one query)."""
-    notice = PublicNotice.objects.filter(
-        pk=pk, step__plan__in=plans_for_user(user).values("pk")
-    ).first()
-    if notice is None:
-        raise OutOfScope
-    return notice
 
 
 # --- the worklist ---------------------------------------------------------------------------------
@@ -691,7 +668,7 @@ from statistics import median  # noqa: E402
 
 from django.db.models import Max  # noqa: E402
 
-from communities.permissions import communities_for_user, districts_for_user  # noqa: E402
+from communities.permissions import districts_for_user  # noqa: E402
 from core.history import reason_label  # noqa: E402
 
 from .models import LeaderAssignment, SeatPlan, SeatRule, SurveyLedger  # noqa: E402
@@ -899,41 +876,6 @@ def assignments_managed(user: User) -> QuerySet[Any]:
 def assignments_own(user: User) -> QuerySet[Any]:
     """The user's own active assignments: the communities they follow (one query)."""
     return _assignments_annotated(LeaderAssignment.objects.filter(user=user, is_active=True))
-
-
-def access_assignment_to_manage(user: User, pk: int) -> Any:
-    """An assignment in a district the user runs, or Http404."""
-    assignment = (
-        LeaderAssignment.objects.filter(
-            pk=pk,
-            community__in=_communities_managed(user).values("pk"),
-        )
-        .select_related("community__street", "user")
-        .first()
-    )
-    if assignment is None:
-        raise OutOfScope
-    return assignment
-
-
-def access_assignment_for_visits(user: User, pk: int) -> Any:
-    """An assignment whose visits the user may record: their own active one, or any in a
-    district they run. Anything else is a 404."""
-    assignment = (
-        LeaderAssignment.objects.filter(pk=pk)
-        .filter(
-            Q(user=user, is_active=True) | Q(community__in=_communities_managed(user).values("pk"))
-        )
-        .select_related("community__street", "user")
-        .first()
-    )
-    if assignment is None:
-        raise OutOfScope
-    return assignment
-
-
-def _communities_managed(user: User) -> QuerySet[Community]:
-    return communities_for_user(user, perm="manage_campaigns")
 
 
 def assignment_visits(assignment: Any) -> list[Any]:

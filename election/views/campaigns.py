@@ -34,8 +34,12 @@ from ..forms import (
     VisitForm,
 )
 from ..models import Campaign, SurveyLedger, Visit
-from ..permissions import access_campaign, access_plan
-from ..selectors import access_assignment_for_visits, access_assignment_to_manage
+from ..permissions import (
+    access_assignment_for_visits,
+    access_assignment_to_manage,
+    access_campaign,
+    access_plan,
+)
 from ..services import assignments as assignment_services
 from ..services import campaigns as campaign_services
 from ..services.seats import SeatError, SeatInput, seats_update

@@ -31,10 +31,14 @@ from ..forms import (
     WorklistFilterForm,
 )
 from ..models import PlanStep
-from ..permissions import access_plan, access_stage, access_step
+from ..permissions import (
+    access_evidence,
+    access_notice,
+    access_plan,
+    access_stage,
+    access_step,
+)
 from ..selectors import (
-    evidence_get,
-    notice_get,
     plan_can_edit,
     plan_sections,
     step_files,
@@ -241,7 +245,7 @@ def evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    evidence = evidence_get(request.user, pk)
+    evidence = access_evidence(request.user, pk)
     return _download(evidence.file, download_name(evidence.original_name, evidence.content_type))
 
 
@@ -273,7 +277,7 @@ def notice_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def notice_photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    notice = notice_get(request.user, pk)
+    notice = access_notice(request.user, pk)
     if not notice.photo:
         raise Http404
     extension = PurePath(notice.photo.name).suffix.lower()
