@@ -48,11 +48,6 @@ def street_choices(user: User) -> QuerySet[Street]:
     )
 
 
-def community_detail(user: User, community: Community) -> dict[str, Any]:
-    committees = list(community.committees.all())
-    return {"committees": committees}
-
-
 def dashboard_summary(user: User) -> dict[str, Any]:
     """Headline counts over the user's communities, and the same per street (two queries)."""
     qs = communities_for_user(user).with_track()
