@@ -68,7 +68,7 @@ with translation.override(settings.LANGUAGE_CODE):
         if case == "stock-fonttools":
             import weasyprint.pdf.fonts
             weasyprint.pdf.fonts.harfbuzz_subset = None
-        html_to_pdf(pdf_html(ctx, subsets=False), Path(out), lambda percent: None)
+        html_to_pdf(pdf_html(ctx, subsets=False), Path(out), lambda percent: None, lean=False)
     elapsed = time.perf_counter() - started
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"s": elapsed, "mb": rss_mb}))

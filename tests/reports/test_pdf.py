@@ -1,6 +1,8 @@
 """The weekly report's PDF: real text (every community name can be extracted), only the intended
 CJK fonts, each embedded as a subset, on A4 pages."""
 
+import gc
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -8,10 +10,12 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from PIL import Image, ImageChops
 
 from election.models import Campaign
 from reports import fonts
 from reports.exporters import report_write
+from reports.exporters.pdf import gc_paused, html_to_pdf, pdf_html
 from reports.selectors import report_context
 
 # the election fixtures (a small rule set and a running campaign)
@@ -36,18 +40,21 @@ def _run(*args: str) -> str:
 
 
 @pytest.fixture
-def pdf(
+def context(
     district: Any,
     street: Any,
     running_campaign: Campaign,  # noqa: F811 - the fixture imported above
-    tmp_path: Path,
-) -> Path:
+) -> dict[str, Any]:
     for name in CHINESE_NAMES:
         CommunityFactory(street=street, name=name)
     iso = timezone.localdate().isocalendar()
-    ctx = report_context(district=district, iso_year=iso.year, iso_week=iso.week)
+    return report_context(district=district, iso_year=iso.year, iso_week=iso.week)
+
+
+@pytest.fixture
+def pdf(context: dict[str, Any], tmp_path: Path) -> Path:
     path = tmp_path / "report.pdf"
-    report_write(kind="pdf", context=ctx, path=path)
+    report_write(kind="pdf", context=context, path=path)
     return path
 
 
@@ -98,3 +105,46 @@ def test_fonts_prepare_is_idempotent() -> None:
     assert {k: p.stat().st_mtime for k, p in again.items()} == mtimes
     # the subset holds GB2312 and ASCII, not every CJK character
     assert ord("A") in fonts.charset() and 0x5803 not in fonts.charset()
+
+
+def test_pdf_has_an_outline_of_its_sections(pdf: Path) -> None:
+    xml = _run("pdftohtml", "-xml", "-i", "-stdout", str(pdf))
+    outline = xml[xml.index("<outline>") :]
+    items = re.findall(r"<item page=\"\d+\">([^<]+)</item>", outline)
+
+    # the title, then the numbered sections (headings become bookmarks)
+    assert len(items) >= 10
+    assert items[0].endswith("\u5468\u62a5")  # the title ends with "weekly report"
+
+
+def _page_images(pdf: Path, stem: Path) -> list[Image.Image]:
+    _run("pdftoppm", "-png", "-r", "40", str(pdf), str(stem))
+    return [Image.open(p).convert("L") for p in sorted(stem.parent.glob(f"{stem.name}-*.png"))]
+
+
+def test_lean_stylesheet_lays_the_report_out_as_weasyprints_own(
+    context: dict[str, Any], tmp_path: Path
+) -> None:
+    # print_ua.css replaces WeasyPrint's HTML5 stylesheet for speed; a template element it
+    # forgets would be laid out differently, and this catches it
+    html = pdf_html(context)
+    html_to_pdf(html, tmp_path / "lean.pdf", lambda percent: None)
+    html_to_pdf(html, tmp_path / "stock.pdf", lambda percent: None, lean=False)
+
+    lean = _page_images(tmp_path / "lean.pdf", tmp_path / "lean")
+    stock = _page_images(tmp_path / "stock.pdf", tmp_path / "stock")
+
+    assert len(lean) == len(stock) >= 2
+    for page, (a, b) in enumerate(zip(lean, stock, strict=True), start=1):
+        assert a.size == b.size, page
+        assert ImageChops.difference(a, b).getbbox() is None, f"page {page} differs"
+
+
+def test_the_collector_is_back_on_after_a_render_even_a_failed_one() -> None:
+    assert gc.isenabled()
+
+    with pytest.raises(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+
+    assert gc.isenabled()
