@@ -1,4 +1,5 @@
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import OperationalError
 from django.utils import translation
@@ -27,3 +28,11 @@ def reports_dispatch_task() -> None:
 
     with translation.override(settings.LANGUAGE_CODE):
         reports_dispatch()
+
+
+@worker_process_init.connect  # type: ignore[untyped-decorator]
+def _report_writers_preload(**kwargs: object) -> None:
+    """Each worker process loads the PDF writer as it starts, not in its first report."""
+    from .exporters.pdf import pdf_preload
+
+    pdf_preload()

@@ -98,6 +98,12 @@ def _report_html_class() -> Any:
     return ReportHTML
 
 
+def pdf_preload() -> None:
+    """Import WeasyPrint (about half a second) and read the print stylesheet now, so that a
+    worker's first report does not pay for them (reports/tasks.py calls this as a worker starts)."""
+    _report_html_class()
+
+
 def html_to_pdf(
     html: str, path: Path, progress: Callable[[int], None], *, lean: bool = True
 ) -> None:
