@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +100,13 @@ def _report_html_class() -> Any:
 
 
 def pdf_preload() -> None:
-    """Import WeasyPrint (about half a second) and read the print stylesheet now, so that a
-    worker's first report does not pay for them (reports/tasks.py calls this as a worker starts)."""
-    _report_html_class()
+    """Load what a worker's first report would otherwise pay for, as the worker starts
+    (reports/tasks.py): import WeasyPrint (about half a second), read the print stylesheet, build
+    the subset fonts if they are missing, and write the report's title page to nowhere, which
+    compiles the template and loads the fonts and the parts WeasyPrint builds on first use."""
+    html = pdf_html({"campaign": None})
+    with gc_paused():
+        _report_html_class()(string=html, base_url=str(settings.STATIC_ROOT)).write_pdf(BytesIO())
 
 
 def html_to_pdf(

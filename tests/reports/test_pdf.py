@@ -148,3 +148,15 @@ def test_the_collector_is_back_on_after_a_render_even_a_failed_one() -> None:
         raise RuntimeError
 
     assert gc.isenabled()
+
+
+def test_a_starting_worker_loads_the_pdf_writer() -> None:
+    from celery.signals import worker_process_init
+
+    from reports.exporters import pdf as pdf_module
+
+    pdf_module._report_html_class.cache_clear()
+
+    worker_process_init.send(sender=None)
+
+    assert pdf_module._report_html_class.cache_info().currsize == 1
