@@ -1,8 +1,12 @@
+import logging
+
 from celery import shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import OperationalError
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 # celery ships no type information for its decorators
@@ -32,7 +36,11 @@ def reports_dispatch_task() -> None:
 
 @worker_process_init.connect  # type: ignore[untyped-decorator]
 def _report_writers_preload(**kwargs: object) -> None:
-    """Each worker process loads the PDF writer as it starts, not in its first report."""
+    """Each worker process loads the PDF writer as it starts, not in its first report. A failure
+    here (fonts missing, say) must not stop the worker: the report task reports it properly."""
     from .exporters.pdf import pdf_preload
 
-    pdf_preload()
+    try:
+        pdf_preload()
+    except Exception:
+        logger.warning("PDF writer not loaded ahead of the first report", exc_info=True)

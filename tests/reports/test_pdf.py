@@ -153,6 +153,7 @@ def test_the_collector_is_back_on_after_a_render_even_a_failed_one() -> None:
 def test_a_starting_worker_loads_the_pdf_writer() -> None:
     from celery.signals import worker_process_init
 
+    import reports.tasks  # noqa: F401 - connects the handler, as the worker's task discovery does
     from reports.exporters import pdf as pdf_module
 
     pdf_module._report_html_class.cache_clear()
@@ -160,3 +161,20 @@ def test_a_starting_worker_loads_the_pdf_writer() -> None:
     worker_process_init.send(sender=None)
 
     assert pdf_module._report_html_class.cache_info().currsize == 1
+
+
+def test_a_worker_starts_even_if_the_pdf_writer_cannot_load(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from celery.signals import worker_process_init
+
+    import reports.tasks  # noqa: F401 - connects the handler, as the worker's task discovery does
+
+    def broken() -> None:
+        raise fonts.FontsUnavailable("Noto Serif CJK SC Regular is not installed")
+
+    monkeypatch.setattr("reports.exporters.pdf.pdf_preload", broken)
+
+    worker_process_init.send(sender=None)
+
+    assert "PDF writer not loaded" in caplog.text
