@@ -380,6 +380,13 @@ class PlanStep(models.Model):
             # open steps by due date: overdue lists and counts
             models.Index(fields=["due_on"], condition=~Q(status="done"), name="open_step_due_idx"),
             models.Index(fields=["plan", "is_red"], name="plan_step_red_idx"),
+            # the worklist: open steps by urgency group (red or not, due date), with the keys its
+            # page query sorts by, so that counting and paging read only this index
+            models.Index(
+                fields=["is_red", "due_on", "plan", "order"],
+                condition=~Q(status="done"),
+                name="open_step_urgency_idx",
+            ),
         ]
 
     def __str__(self) -> str:

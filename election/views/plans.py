@@ -8,7 +8,6 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models.fields.files import FieldFile
 from django.forms import Form, ModelForm
 from django.http import FileResponse, Http404, HttpResponse
@@ -43,8 +42,8 @@ from ..selectors import (
     plan_sections,
     step_files,
     step_row,
+    worklist_page,
     worklist_scope,
-    worklist_steps,
 )
 from ..services.evidence import FILE_TYPES, download_name
 from ..services.evidence import evidence_add as evidence_add_service
@@ -328,8 +327,13 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     only the rows."""
     scope = worklist_scope(request.user)
     form = WorklistFilterForm(request.GET or None, stages=scope.stages)
-    steps = worklist_steps(scope, form.filters(), today=timezone.localdate())
-    page = Paginator(steps, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = worklist_page(
+        scope,
+        form.filters(),
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        today=timezone.localdate(),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     template = "election/worklist_rows.html" if request.htmx else "election/worklist.html"

@@ -1,6 +1,7 @@
 """The worklist: open steps of the user's communities, most urgent first, in constant queries."""
 
 from datetime import date
+from itertools import chain, pairwise
 from typing import Any
 
 import pytest
@@ -162,3 +163,106 @@ def test_the_election_day_is_shown_relative_to_the_due_dates(
     vote = next(s for s in response.context["page"] if s.template.code == "vote")
     assert vote.due_on == E
     assert vote.urgency == 3
+
+
+def band(step: PlanStep) -> int:
+    """The urgency band a step belongs in, computed here from its fields, independently."""
+    if step.is_red:
+        return 0
+    if step.due_on is not None and step.due_on < TODAY:
+        return 1
+    if step.due_on is not None and (step.due_on - TODAY).days <= 7:
+        return 2
+    return 3
+
+
+def expected_order() -> list[tuple[str, str]]:
+    steps = PlanStep.objects.exclude(status=PlanStep.Status.DONE).select_related(
+        "plan__community", "template"
+    )
+    ordered = sorted(
+        steps,
+        key=lambda s: (
+            band(s),
+            s.due_on is None,
+            s.due_on or TODAY,
+            s.plan.community.name,
+            s.plan_id,
+            s.order,
+        ),
+    )
+    return [(s.plan.community.name, s.template.code) for s in ordered]
+
+
+@pytest.fixture
+def many_plans(
+    running_campaign: Campaign, street: Any, street_official: User, admin_user: User
+) -> Campaign:
+    """Nine communities (names out of id order); three break the voter list's time limit."""
+    for name in ["Zhuyuan", "Anle", "Meilin", "Dongcheng", "Baihe", "Qingshan", "Xinhe"]:
+        CommunityFactory(street=street, name=name)
+    campaign_start(campaign=running_campaign, by=admin_user)
+    for name in ["Zhuyuan", "Baihe", "Riverside"]:
+        notice_add(
+            step=PlanStep.objects.get(plan__community__name=name, template__code="voter-list"),
+            data={"title": "Voter list", "place": "Board", "posted_on": date(2026, 12, 2)},
+            photo=None,
+            by=admin_user,
+        )
+    return running_campaign
+
+
+def test_pages_follow_the_urgency_order_across_bands(
+    many_plans: Campaign, office: User, as_user: Any
+) -> None:
+    client = as_user(office)
+    first = client.get(URL)
+    paginator = first.context["page"].paginator
+    expected = expected_order()
+    assert paginator.count == len(expected)
+    pages = [first] + [client.get(URL, {"page": n}) for n in range(2, paginator.num_pages + 1)]
+    assert [row for page in pages for row in rows(page)] == expected
+    bands = [[s.urgency for s in page.context["page"]] for page in pages]
+    # every band is present, and the pages cut through them: a page boundary falls inside a band
+    # and a band boundary inside a page
+    assert sorted({b for page in bands for b in page}) == [0, 1, 2, 3]
+    assert any(a[-1] == b[0] for a, b in pairwise(bands))
+    assert any(len(set(page)) > 1 for page in bands)
+    assert all(a <= b for a, b in pairwise(chain.from_iterable(bands)))
+
+
+def test_filtered_pages_follow_the_same_order(
+    many_plans: Campaign, office: User, as_user: Any
+) -> None:
+    client = as_user(office)
+    late = [row for row in expected_order() if row[1] in {"forums", "voter-list"}]
+    # the red voter lists, then the overdue steps, on one page
+    assert len(late) < 30
+    assert rows(client.get(URL, {"flag": "late"})) == late
+    hill = [row for row in expected_order() if "h" in row[0].lower()]
+    assert rows(client.get(URL, {"community": "h"})) == hill[:30]
+    assert rows(client.get(URL, {"community": "h", "page": 2})) == hill[30:60]
+
+
+def test_out_of_range_pages_fall_back_like_the_paginator(
+    many_plans: Campaign, office: User, as_user: Any
+) -> None:
+    client = as_user(office)
+    expected = expected_order()
+    last = expected[(len(expected) - 1) // 30 * 30 :]
+    assert rows(client.get(URL, {"page": "abc"})) == expected[:30]
+    assert rows(client.get(URL, {"page": 99})) == last
+    assert rows(client.get(URL, {"page": 0})) == last
+
+
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_every_page_costs_the_same_queries(
+    page: int, many_plans: Campaign, office: User, as_user: Any
+) -> None:
+    client = as_user(office)
+    client.get(URL)  # warm the session
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as other:
+        assert client.get(URL, {"page": page}).status_code == 200
+    assert len(other.captured_queries) == len(first.captured_queries)
