@@ -1,12 +1,14 @@
 """Excel import of streets and communities into a district.
 
-Three steps, each safe to repeat:
+Reading and checking only; the writes (upload, check task, confirmation, import task) are in
+`import_services.py`:
 
 1. `workbook_check(file)` refuses what is not a plain, reasonably sized .xlsx before openpyxl opens
    it (size, zip structure, unpacked size, compression ratio).
 2. `import_check(community_import=...)` parses the stored workbook and checks every row against the
    file itself and against the district as it is now. It writes nothing.
-3. `community_import_apply(...)` checks again under a row lock and creates everything or nothing.
+3. `district_check(rows, district)` is the part of the check that reads the database; the import
+   runs it again under a row lock before it creates anything.
 
 The first sheet holds the data, row 1 the column titles. Titles and the yes/no and choice values
 are accepted in every language of the site (the translated labels) and as the English values.
@@ -14,23 +16,18 @@ are accepted in every language of the site (the translated labels) and as the En
 
 import re
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from accounts.models import SecurityEvent, User
-from accounts.services import security_event_record
 from core.exceptions import DomainError
 
 from .import_columns import (
@@ -44,8 +41,7 @@ from .import_columns import (
     normalise,
     value_aliases,
 )
-from .models import Community, CommunityImport, District, Street
-from .services import CommunityError, community_create
+from .models import Community, CommunityImport, District
 
 # a workbook of 25,000 rows unpacks to well under 50 MB and compresses about 10:1
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -53,7 +49,14 @@ MAX_COMPRESSION_RATIO = 100
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024  # tiny parts compress oddly and are harmless
 MAX_ZIP_MEMBERS = 500
 VALUE_SHOWN_CHARS = 40
-HISTORY_REASON = "imported"
+# what the import page lists of a check: the first rows and problems (the counts say how many)
+ROWS_KEPT = 200
+PROBLEMS_KEPT = 2000
+# how often (in data rows) reading a sheet reports its progress
+PROGRESS_EVERY_ROWS = 500
+
+# called with how much of the work is done, 0 to 100
+Progress = Callable[[int], None]
 
 
 class CommunityImportError(DomainError):
@@ -119,6 +122,41 @@ class ImportCheck:
     def is_ok(self) -> bool:
         return not self.problems and bool(self.rows)
 
+    def to_preview(self) -> dict[str, Any]:
+        """What the import page shows of this check, as JSON for `CommunityImport.preview`."""
+        return {
+            "row_count": len(self.rows),
+            "problem_count": len(self.problems),
+            "new_streets": self.new_streets,
+            "rows": [asdict(row) for row in self.rows[:ROWS_KEPT]],
+            "problems": [asdict(problem) for problem in self.problems[:PROBLEMS_KEPT]],
+        }
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """A stored check (`CommunityImport.preview`): the counts, and the first rows and problems."""
+
+    row_count: int = 0
+    problem_count: int = 0
+    new_streets: list[str] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "ImportPreview":
+        return cls(
+            row_count=data.get("row_count", 0),
+            problem_count=data.get("problem_count", 0),
+            new_streets=list(data.get("new_streets", [])),
+            rows=[ImportRow(**row) for row in data.get("rows", [])],
+            problems=[Problem(**problem) for problem in data.get("problems", [])],
+        )
+
+    @property
+    def is_ok(self) -> bool:
+        return not self.problem_count and bool(self.row_count)
+
 
 # --- the file itself ------------------------------------------------------------------------------
 
@@ -181,12 +219,13 @@ def workbook_check(file: File) -> None:  # type: ignore[type-arg]
 
 
 def _read_sheet(
-    file: IO[bytes],
+    file: IO[bytes], progress: Progress | None = None
 ) -> tuple[list[Any] | None, list[tuple[int, tuple[Any, ...]]], bool]:
     """Row 1 and the non-empty data rows (with their Excel row numbers) of the first sheet.
 
     Returns (header or None for an empty sheet, rows, whether rows were cut at IMPORT_MAX_ROWS).
-    Raises ImportFileError when openpyxl cannot read the workbook.
+    Raises ImportFileError when openpyxl cannot read the workbook. `progress` is told how much
+    of the sheet is read, as far as the sheet's declared size tells.
     """
     max_rows = settings.IMPORT_MAX_ROWS
     try:
@@ -204,9 +243,13 @@ def _read_sheet(
         if not header:
             return None, [], False
         rows: list[tuple[int, tuple[Any, ...]]] = []
+        # the declared size; a workbook written by another program may not declare it
+        last_row = min(sheet.max_row or 0, max_rows + 1)
         for number, values in enumerate(
             sheet.iter_rows(min_row=2, max_col=len(header), values_only=True), start=2
         ):
+            if progress is not None and last_row and number % PROGRESS_EVERY_ROWS == 0:
+                progress(min(100, 100 * number // last_row))
             if all(_is_blank(v) for v in values):
                 continue
             if len(rows) >= max_rows:
@@ -428,15 +471,19 @@ def _read_rows(
     return result, problems
 
 
-def workbook_parse(file: File) -> tuple[list[ImportRow], list[Problem]]:  # type: ignore[type-arg]
+def workbook_parse(
+    file: File,  # type: ignore[type-arg]
+    progress: Progress | None = None,
+) -> tuple[list[ImportRow], list[Problem]]:
     """Parse an uploaded or stored workbook into valid rows and the problems of the others.
 
     Checks the file (`workbook_check`), the header (unknown, duplicated and missing columns) and
-    every cell; a file with a header problem yields no rows. Touches no database table.
+    every cell; a file with a header problem yields no rows. Touches no database table. Reading
+    the sheet (most of the time) is reported to `progress`.
     """
     try:
         workbook_check(file)
-        header, raw_rows, is_cut = _read_sheet(file)
+        header, raw_rows, is_cut = _read_sheet(file, progress)
     except ImportFileError as e:
         return [], [Problem(str(e))]
     if header is None:
@@ -456,8 +503,9 @@ def workbook_parse(file: File) -> tuple[list[ImportRow], list[Problem]]:  # type
     return _read_rows(raw_rows, positions)
 
 
-def _district_check(rows: list[ImportRow], district: District) -> ImportCheck:
-    """Add the problems that depend on the district as it is now: communities that exist."""
+def district_check(rows: list[ImportRow], district: District) -> ImportCheck:
+    """The problems that depend on the district as it is now (communities that exist), the rows
+    without such a problem, and the streets the import would create."""
     streets = set(district.streets.values_list("name", flat=True))
     existing = set(
         Community.objects.filter(street__district=district).values_list("street__name", "name")
@@ -488,140 +536,26 @@ def _district_check(rows: list[ImportRow], district: District) -> ImportCheck:
     return check
 
 
-def import_check(*, community_import: CommunityImport) -> ImportCheck:
-    """Parse the stored workbook and check it against its district as it is now; writes nothing.
-
-    Every problem is listed, sorted by row; `is_ok` says whether confirming would import.
-    """
-    with community_import.file.open("rb") as file:
-        rows, problems = workbook_parse(file)
-    check = _district_check(rows, community_import.district)
-    check.problems = sorted([*problems, *check.problems], key=lambda p: p.row or 0)
+def checks_merge(check: ImportCheck, file_problems: list[Problem]) -> ImportCheck:
+    """Add the problems of the file itself to a district check: every problem, sorted by row,
+    and no row to import when there is any problem."""
+    check.problems = sorted([*file_problems, *check.problems], key=lambda p: p.row or 0)
     if check.problems:
         check.rows = []
         check.new_streets = []
     return check
 
 
-# --- writes ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def community_import_create(
-    *,
-    district: District,
-    file: File,  # type: ignore[type-arg]
-    by: User,
-    request: HttpRequest | None = None,
-) -> CommunityImport:
-    """Store an uploaded workbook for its preview. Writes no street or community.
-
-    `file` should have passed `workbook_check` (the upload form runs it); the preview checks it
-    again. The upload is written to the security log.
-    """
-    community_import = CommunityImport(
-        district=district, uploaded_by=by, original_name=(file.name or "")[:255]
-    )
-    community_import.file.save("upload.xlsx", file, save=False)
-    community_import.save()
-    security_event_record(
-        kind=SecurityEvent.Kind.IMPORT,
-        request=request,
-        user=by,
-        detail=f"uploaded {community_import.pk} for district:{district.pk} "
-        f"({community_import.original_name})",
-    )
-    return community_import
-
-
-def _create_all(check: ImportCheck, district: District, by: User) -> int:
-    """Create the new streets, then the communities with their committees; returns the streets."""
-    street_ids = dict(district.streets.values_list("name", "pk"))
-    for name in check.new_streets:
-        street = Street(district=district, name=name)
-        street._history_user = by  # type: ignore[attr-defined]
-        street._change_reason = HISTORY_REASON  # type: ignore[attr-defined]
-        street.save()
-        street_ids[name] = street.pk
-    for row in check.rows:
-        community_create(
-            street_id=street_ids[row.street],
-            data=row.profile(),
-            party_type=row.party_type,
-            party_seats=row.party_seats,
-            residents_seats=row.residents_seats,
-            by=by,
-            reason=HISTORY_REASON,
-        )
-    return len(check.new_streets)
-
-
-@transaction.atomic
-def community_import_apply(
-    *, community_import: CommunityImport, by: User, request: HttpRequest | None = None
+def import_check(
+    *, community_import: CommunityImport, progress: Progress | None = None
 ) -> ImportCheck:
-    """Import a previewed workbook: create its new streets, then its communities and committees.
+    """Parse the stored workbook and check it against its district as it is now; writes nothing.
 
-    All or nothing. The import row is locked and its status guards against a second run: an
-    import that is not waiting for confirmation raises CommunityImportError and writes nothing.
-    The file is checked again against the district as it is now; when it has problems (or a
-    concurrent change breaks a constraint), nothing is created, the import is marked failed and
-    the returned check lists the problems. History reason: "imported". Written to the security log.
+    Every problem is listed, sorted by row; `is_ok` says whether confirming would import. Raises
+    ImportFileError when the stored file is gone (deleted after a day).
     """
-    community_import = (
-        CommunityImport.objects.select_for_update()
-        .select_related("district")
-        .get(pk=community_import.pk)
-    )
-    if community_import.status == CommunityImport.Status.APPLIED:
-        raise CommunityImportError(_("This file has already been imported; nothing was done."))
-    if community_import.status != CommunityImport.Status.PREVIEWED:
-        raise CommunityImportError(
-            _("This import was refused; correct the file and upload it again.")
-        )
-    check = import_check(community_import=community_import)
-    streets_created = 0
-    if check.is_ok:
-        try:
-            with (
-                transaction.atomic()
-            ):  # a savepoint: the hierarchy writes go together or not at all
-                streets_created = _create_all(check, community_import.district, by)
-        except (IntegrityError, CommunityError):
-            check.problems.append(
-                Problem(
-                    _(
-                        "Someone changed the district's streets or communities while the import "
-                        "ran; nothing was imported. Upload the file again to check it."
-                    )
-                )
-            )
-    elif not check.problems:
-        check.problems.append(Problem(_("The file holds no community to import.")))
-    if check.problems:
-        community_import.status = CommunityImport.Status.FAILED
-        community_import.save(update_fields=["status", "updated_at"])
-        return check
-    community_import.status = CommunityImport.Status.APPLIED
-    community_import.applied_at = timezone.now()
-    community_import.row_count = len(check.rows)
-    community_import.streets_created = streets_created
-    community_import.communities_created = len(check.rows)
-    community_import.save(
-        update_fields=[
-            "status",
-            "applied_at",
-            "row_count",
-            "streets_created",
-            "communities_created",
-            "updated_at",
-        ]
-    )
-    security_event_record(
-        kind=SecurityEvent.Kind.IMPORT,
-        request=request,
-        user=by,
-        detail=f"applied {community_import.pk} to district:{community_import.district_id}: "
-        f"{streets_created} streets, {len(check.rows)} communities",
-    )
-    return check
+    if not community_import.file:
+        raise ImportFileError(_("The uploaded file has been deleted; upload it again."))
+    with community_import.file.open("rb") as file:
+        rows, problems = workbook_parse(file, progress)
+    return checks_merge(district_check(rows, community_import.district), problems)

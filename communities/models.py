@@ -233,14 +233,19 @@ def _import_file_path(instance: "CommunityImport", filename: str) -> str:
 
 
 class CommunityImport(TimeStampedModel):
-    """An uploaded workbook of streets and communities, kept from its preview to its confirmation.
+    """An uploaded workbook of streets and communities, from its check to its import.
 
     Not history-tracked: it is an artefact of the import, and the rows it creates carry their own
-    history (reason "imported"). `status` guards against applying the same file twice.
+    history (reason "imported"). The check and the import run in Celery tasks; `status` says
+    where the import is and guards against applying the same file twice (see import_services.py).
+    The file is deleted once the import is done; the row stays as the record of who imported what.
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("being checked")
         PREVIEWED = "previewed", _("checked, waiting for confirmation")
+        QUEUED = "queued", _("waiting to be imported")
+        APPLYING = "applying", _("being imported")
         APPLIED = "applied", _("imported")
         FAILED = "failed", _("refused")
 
@@ -254,11 +259,25 @@ class CommunityImport(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="community_imports",
     )
-    file = models.FileField(_("file"), upload_to=_import_file_path, max_length=200)
+    # emptied when the file is deleted after the import
+    file = models.FileField(_("file"), upload_to=_import_file_path, max_length=200, blank=True)
     original_name = models.CharField(_("original file name"), max_length=255, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKING
     )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # the outcome of the last check: counts, new streets, the first rows and problems
+    preview = models.JSONField(_("check result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("import started at"), null=True, blank=True)
     applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     streets_created = models.PositiveIntegerField(_("streets created"), default=0)
@@ -274,6 +293,11 @@ class CommunityImport(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("communities:import-preview", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        """Whether a task is checking or importing the file (the page polls meanwhile)."""
+        return self.status in (self.Status.CHECKING, self.Status.QUEUED, self.Status.APPLYING)
 
 
 # --- guardian direct foreign-key permission tables (one per level, user grants only) -------------

@@ -4,12 +4,15 @@ scoped through `communities.permissions`, so a page's query count does not grow 
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from accounts.models import User
 from core.history import reason_label
 
-from .models import Committee, Community, CommunityQuerySet, Street
+from .import_services import progress_cache_key
+from .importing import ImportPreview
+from .models import Committee, Community, CommunityImport, CommunityQuerySet, Street
 from .permissions import communities_for_user
 
 
@@ -116,3 +119,27 @@ def community_history_entries(community: Community, *, limit: int = 200) -> list
                 )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+def community_import_progress(community_import: CommunityImport) -> int:
+    """How far the import's task is, 0 to 100: from its row, or from the cache while the task
+    writes inside its transaction (see `import_services`)."""
+    if community_import.status == CommunityImport.Status.APPLYING:
+        cached = cache.get(progress_cache_key(community_import.pk))
+        if isinstance(cached, int):
+            return max(community_import.progress, cached)
+    return community_import.progress
+
+
+def community_import_page(community_import: CommunityImport) -> dict[str, Any]:
+    """The context of an import's page and of its status partial (the same, polled by htmx)."""
+    preview = ImportPreview.from_json(community_import.preview)
+    return {
+        "community_import": community_import,
+        "check": preview,
+        "problems": preview.problems,
+        "rows": preview.rows,
+        "progress": community_import_progress(community_import),
+        "can_confirm": preview.is_ok
+        and community_import.status == CommunityImport.Status.PREVIEWED,
+    }

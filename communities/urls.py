@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.import_upload, name="import-upload"),
     path("import/template.xlsx", views.import_template, name="import-template"),
     path("import/<uuid:token>/", views.import_preview, name="import-preview"),
+    path("import/<uuid:token>/status/", views.import_status, name="import-status"),
     path("<int:pk>/", views.community_detail, name="community-detail"),
     path("<int:pk>/edit/", views.community_edit, name="community-edit"),
     path(

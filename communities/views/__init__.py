@@ -5,7 +5,13 @@ from .communities import (
     community_history,
     community_list,
 )
-from .transfer import community_export, import_preview, import_template, import_upload
+from .transfer import (
+    community_export,
+    import_preview,
+    import_status,
+    import_template,
+    import_upload,
+)
 
 __all__ = [
     "committee_edit",
@@ -15,6 +21,7 @@ __all__ = [
     "community_history",
     "community_list",
     "import_preview",
+    "import_status",
     "import_template",
     "import_upload",
 ]

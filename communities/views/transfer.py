@@ -16,20 +16,14 @@ from core.http import AuthenticatedHttpRequest
 from ..exporters import XLSX_CONTENT_TYPE, CommunityListExporter, xlsx_write
 from ..forms import CommunityFilterForm, CommunityImportForm
 from ..import_columns import import_template_workbook
-from ..importing import (
-    CommunityImportError,
-    community_import_apply,
-    community_import_create,
-    import_check,
-)
-from ..models import CommunityImport
+from ..import_services import community_import_confirm, community_import_create
+from ..importing import CommunityImportError
 from ..permissions import access_community_import, access_import_districts
+from ..selectors import community_import_page, street_choices
 from ..selectors import community_list as select_communities
-from ..selectors import street_choices
 
-# a long problem list is cut on the page; the count says how many there are
-PROBLEMS_SHOWN = 2000
-ROWS_SHOWN = 200
+# how often the import page asks for the state of a running check or import
+POLL_SECONDS = 1
 
 
 @require_GET
@@ -82,36 +76,17 @@ def import_preview(request: AuthenticatedHttpRequest, token: UUID) -> HttpRespon
     community_import = access_community_import(request.user, token)
     if request.method == "POST":
         try:
-            check = community_import_apply(
-                community_import=community_import, by=request.user, request=request
-            )
+            community_import_confirm(community_import=community_import, by=request.user)
         except CommunityImportError as e:
             messages.error(request, str(e))
-            return redirect(community_import)
-        if not check.problems:
-            messages.success(
-                request,
-                _("Imported %(communities)s communities and %(streets)s new streets.")
-                % {"communities": len(check.rows), "streets": len(check.new_streets)},
-            )
-            return redirect("communities:community-list")
-        community_import.refresh_from_db(fields=["status"])
-    elif community_import.status == CommunityImport.Status.APPLIED:
-        check = None
-    else:
-        check = import_check(community_import=community_import)
-    return render(
-        request,
-        "communities/import_preview.html",
-        {
-            "community_import": community_import,
-            "check": check,
-            "problems": check.problems[:PROBLEMS_SHOWN] if check else [],
-            "rows": check.rows[:ROWS_SHOWN] if check else [],
-            "can_confirm": bool(
-                check
-                and check.is_ok
-                and community_import.status == CommunityImport.Status.PREVIEWED
-            ),
-        },
-    )
+        return redirect(community_import)
+    context = {**community_import_page(community_import), "poll_seconds": POLL_SECONDS}
+    return render(request, "communities/import_preview.html", context)
+
+
+@require_GET
+@login_required
+def import_status(request: AuthenticatedHttpRequest, token: UUID) -> HttpResponse:
+    community_import = access_community_import(request.user, token)
+    context = {**community_import_page(community_import), "poll_seconds": POLL_SECONDS}
+    return render(request, "communities/_import_status.html", context)

@@ -202,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.reports_dispatch_task",
         "schedule": crontab(hour=16, minute=0, day_of_week="fri"),
     },
+    # uploaded import workbooks, a day after their import is done, failed or abandoned
+    "communities-import-files-purge": {
+        "task": "communities.tasks.community_import_files_purge_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # a report run still rendering after this many seconds lost its worker and may be claimed again
 # (at least the task's time limit, below the broker's visibility timeout of one hour)

@@ -1,83 +1,34 @@
 """The Excel import: template, upload and preview, confirmation, bad files, and who may use it."""
 
-import re
 import zipfile
 from io import BytesIO
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import SecurityEvent, User
 from accounts.services import grant_assign
 from communities.import_columns import COLUMNS, YES
-from communities.importing import CommunityImportError, community_import_apply
 from communities.models import Committee, Community, CommunityImport, District, Street
+from tests.communities.import_helpers import (
+    CJK,
+    TEMPLATE,
+    UPLOAD,
+    XLSX,
+    chinese,
+    confirm,
+    counts,
+    row,
+    titles,
+    upload,
+    workbook,
+)
 from tests.factories import CommunityFactory, DistrictFactory, UserFactory
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
-UPLOAD = reverse("communities:import-upload")
-TEMPLATE = reverse("communities:import-template")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def titles(language: str = "en") -> list[str]:
-    with translation.override(language):
-        return [str(c.title) for c in COLUMNS]
-
-
-def chinese(msgid: str, **params: Any) -> str:
-    """The message as the default (Chinese) interface shows it."""
-    with translation.override("zh-hans"):
-        text = gettext(msgid)
-    return text % params if params else text
-
-
-def row(street: str = "New Street", name: str = "Lakeside", **overrides: Any) -> list[Any]:
-    values = {
-        "street": street,
-        "name": name,
-        "kind": "village_converted",
-        "is_reform_finished": "no",
-        "population": 12000,
-        "households": 4100,
-        "registered_voters": 8600,
-        "is_demolition_underway": "yes",
-        "is_difficult": "yes",
-        "difficult_reason": "Demolition disputes",
-        "party_type": "general_branch",
-        "party_seats": 7,
-        "residents_seats": 5,
-    }
-    values.update(overrides)
-    return [values[c.key] for c in COLUMNS]
-
-
-def workbook(rows: list[list[Any]], header: list[Any] | None = None) -> bytes:
-    book = Workbook()
-    sheet = book.worksheets[0]
-    sheet.append(titles() if header is None else header)
-    for values in rows:
-        sheet.append(values)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def upload(client: Client, content: bytes, name: str = "communities.xlsx", **data: Any) -> Any:
-    return client.post(
-        UPLOAD, {"file": SimpleUploadedFile(name, content, content_type=XLSX), **data}, follow=True
-    )
-
-
-def counts() -> tuple[int, int, int]:
-    return Street.objects.count(), Community.objects.count(), Committee.objects.count()
 
 
 @pytest.fixture
@@ -124,9 +75,8 @@ def test_filled_in_template_imports(office_client: Client, district: District) -
 
     assert response.status_code == 200
     assert response.context["can_confirm"], response.context["problems"]
-    preview = response.redirect_chain[-1][0]
-    response = office_client.post(preview, follow=True)
-    assert response.status_code == 200
+    response = confirm(office_client, response.wsgi_request.path)
+    assert response.status_code == 302
     created = Community.objects.filter(street__district=district).exclude(name="Riverside")
     assert sorted(created.values_list("name", flat=True)) == sorted([example[1], "Quayside"])
     quayside = Community.objects.get(name="Quayside")
@@ -147,7 +97,7 @@ def test_upload_writes_nothing_and_previews_what_will_be_created(
     assert counts() == before
     record = CommunityImport.objects.get()
     assert record.status == CommunityImport.Status.PREVIEWED
-    assert response.redirect_chain[-1][0] == record.get_absolute_url()
+    assert response.wsgi_request.path == record.get_absolute_url()
     check = response.context["check"]
     assert check.new_streets == ["New Street"]
     assert [r.name for r in check.rows] == ["Lakeside", "Meadow"]
@@ -292,9 +242,10 @@ def test_confirm_creates_streets_communities_and_committees_with_history(
     upload(office_client, workbook([row(), row(street.name, "Meadow", is_difficult="no")]))
     record = CommunityImport.objects.get()
 
-    response = office_client.post(record.get_absolute_url())
+    response = confirm(office_client, record)
 
     assert response.status_code == 302
+    assert response["Location"] == record.get_absolute_url()
     new_street = Street.objects.get(name="New Street")
     lakeside = Community.objects.get(name="Lakeside")
     assert lakeside.street == new_street
@@ -313,13 +264,16 @@ def test_confirm_creates_streets_communities_and_committees_with_history(
     assert record.status == CommunityImport.Status.APPLIED
     assert (record.streets_created, record.communities_created) == (1, 2)
     assert record.applied_at is not None
+    assert record.confirmed_by == office
+    # the upload is deleted once imported; the record of the import stays
+    assert not record.file
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.IMPORT, user=office).count() == 2
 
 
 def test_confirming_twice_imports_once(office_client: Client) -> None:
     upload(office_client, workbook([row()]))
     record = CommunityImport.objects.get()
-    office_client.post(record.get_absolute_url())
+    confirm(office_client, record)
     after_first = counts()
 
     response = office_client.post(record.get_absolute_url(), follow=True)
@@ -330,18 +284,6 @@ def test_confirming_twice_imports_once(office_client: Client) -> None:
     ]
 
 
-def test_apply_service_refuses_a_second_call(office: User, district: District) -> None:
-    record = CommunityImport.objects.create(
-        district=district, uploaded_by=office, file=ContentFile(workbook([row()]), name="a.xlsx")
-    )
-    community_import_apply(community_import=record, by=office)
-    after_first = counts()
-
-    with pytest.raises(CommunityImportError):
-        community_import_apply(community_import=record, by=office)
-    assert counts() == after_first
-
-
 def test_confirm_checks_again_and_writes_nothing_when_the_district_changed(
     office_client: Client, street: Street
 ) -> None:
@@ -350,9 +292,9 @@ def test_confirm_checks_again_and_writes_nothing_when_the_district_changed(
     CommunityFactory(street=street, name="Meadow")  # someone else was quicker
     before = counts()
 
-    response = office_client.post(record.get_absolute_url())
+    confirm(office_client, record)
+    response = office_client.get(record.get_absolute_url())
 
-    assert response.status_code == 200
     assert counts() == before
     assert not Street.objects.filter(name="New Street").exists()
     assert [p.row for p in response.context["problems"]] == [3]
@@ -363,10 +305,13 @@ def test_confirm_checks_again_and_writes_nothing_when_the_district_changed(
 def test_a_preview_with_problems_cannot_be_confirmed(office_client: Client) -> None:
     upload(office_client, workbook([row(population="abc")]))
     record = CommunityImport.objects.get()
+    # refused by the check already
+    assert record.status == CommunityImport.Status.FAILED
     before = counts()
 
-    office_client.post(record.get_absolute_url())
+    response = confirm(office_client, record)
 
+    assert response.status_code == 302
     assert counts() == before
     record.refresh_from_db()
     assert record.status == CommunityImport.Status.FAILED
@@ -497,7 +442,7 @@ def test_an_importer_of_several_districts_picks_one(
 
     assert "district" in client.get(UPLOAD).context["form"].fields
     response = upload(client, workbook([row()]), district=second.pk)
-    client.post(response.redirect_chain[-1][0])
+    confirm(client, response.wsgi_request.path)
 
     assert Street.objects.get(name="New Street").district == second
 

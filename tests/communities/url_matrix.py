@@ -44,4 +44,6 @@ ENTRIES = {
     "communities:import-template": Case(expect=office_only(OK)),
     # the office's own upload: only they (and a superuser) may open it
     "communities:import-preview": Case(kwargs=office_import, expect=office_only(OK)),
+    # the state of that upload's check or import, polled by its page
+    "communities:import-status": Case(kwargs=office_import, expect=office_only(OK)),
 }

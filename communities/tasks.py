@@ -1,0 +1,43 @@
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+from django.utils import translation
+
+
+# celery ships no type information for its decorators
+@shared_task(  # type: ignore[untyped-decorator]
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def community_import_check_task(*, import_id: str) -> None:
+    """Check an uploaded workbook; safe to deliver twice (the result is stored once)."""
+    from .import_services import community_import_check
+
+    with translation.override(settings.LANGUAGE_CODE):
+        community_import_check(import_id=import_id)
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def community_import_apply_task(*, import_id: str) -> None:
+    """Import a confirmed workbook; safe to deliver twice (the import is claimed by its status)."""
+    from .import_services import community_import_apply
+
+    with translation.override(settings.LANGUAGE_CODE):
+        community_import_apply(import_id=import_id)
+
+
+@shared_task  # type: ignore[untyped-decorator]
+def community_import_files_purge_task() -> None:
+    """Daily (settings.CELERY_BEAT_SCHEDULE): delete the uploads of finished imports."""
+    from .import_services import community_import_files_purge
+
+    community_import_files_purge()
