@@ -26,7 +26,7 @@ PAGES = {
     "page 1000": f"{URL}?page=1000",
     "last page": f"{URL}?page=0",
     "red or overdue": f"{URL}?flag=late",
-    "community filter": f"{URL}?community=0042",
+    "community filter": f"{URL}?community=001",
 }
 USERS = ["scale_office", "scale_street"]
 # held to MAX_MS at the largest size; the others are reported
