@@ -1,11 +1,5 @@
-"""Reads for the weekly report: everything a report shows, gathered once for all formats.
-
-`report_context` runs a fixed number of queries whatever the size of the district: it reads the
-street-by-stage rollups, the plans' counters and a few aggregates over the steps, never the steps
-row by row. Long lists (behind schedule, red flags, seat warnings) are capped, with their full
-count. The report never holds a reporter's identity: the discipline section carries counts only,
-and nothing here reads a discipline record (there is none yet).
-"""
+"""The sections of the weekly report, each computed from the campaign in a few aggregate queries
+(see `report_context` in this package)."""
 
 from datetime import date, timedelta
 from statistics import median
@@ -13,9 +7,7 @@ from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from communities.models import Community, District, Street
 from election.models import (
@@ -24,7 +16,6 @@ from election.models import (
     PlanStep,
     SeatPlan,
     SeatRule,
-    StageTemplate,
     StreetStageRollup,
     SurveyLedger,
 )
@@ -39,196 +30,13 @@ SEAT_WARNINGS_LIMIT = 30
 # shipped rule sets; a rule set without them leaves the section empty)
 AUDIT_HANDOVER_STAGES = ("departure-audit", "handover")
 
-# the sections whose records live in apps that do not exist yet, in report order
-PENDING_SECTIONS = ("vetting", "discipline", "supervision", "events")
-
 
 def _pct(part: int, whole: int) -> int | None:
     """Whole percent, rounded down so that 100 % means everything (None: nothing to count)."""
     return None if not whole else part * 100 // whole
 
 
-def week_range(iso_year: int, iso_week: int) -> tuple[date, date]:
-    """Monday and Sunday of an ISO week (ValueError for a week that does not exist)."""
-    monday = date.fromisocalendar(iso_year, iso_week, 1)
-    return monday, monday + timedelta(days=6)
-
-
-def report_title(district: District, street: Street | None) -> str:
-    if street is None:
-        return _("%(district)s community committees re-election: weekly report") % {
-            "district": district.name
-        }
-    return _("%(district)s %(street)s community committees re-election: weekly report") % {
-        "district": district.name,
-        "street": street.name,
-    }
-
-
-def _headings() -> dict[str, str]:
-    """Each section's numbered heading, in report order ("1. Headline figures")."""
-    titles = {
-        "headline": _("Headline figures"),
-        "progress": _("Progress by stage and street"),
-        "behind": _("Communities behind schedule and time limits broken"),
-        "survey": _("Survey"),
-        "seats": _("Seat sizing"),
-        "vetting": _("Candidate vetting"),
-        "audits": _("Departure audits and handovers"),
-        "discipline": _("Discipline"),
-        "supervision": _("Supervision findings and rectifications"),
-        "events": _("Major events of the week"),
-        "change": _("Change against last week"),
-    }
-    numerals = [
-        pgettext("section number", "1"),
-        pgettext("section number", "2"),
-        pgettext("section number", "3"),
-        pgettext("section number", "4"),
-        pgettext("section number", "5"),
-        pgettext("section number", "6"),
-        pgettext("section number", "7"),
-        pgettext("section number", "8"),
-        pgettext("section number", "9"),
-        pgettext("section number", "10"),
-        pgettext("section number", "11"),
-    ]
-    headings = {
-        key: _("%(number)s. %(title)s") % {"number": number, "title": title}
-        for number, (key, title) in zip(numerals, titles.items(), strict=True)
-    }
-    headings["appendix"] = _("Appendix: every community")
-    return headings
-
-
-def _pending_sections() -> list[dict[str, Any]]:
-    """The sections of apps still to come: each a title and the "not yet recorded" line.
-
-    When an app arrives, its section gets `rows`/`figures` here and `pending` becomes False; the
-    templates and the workbook already show whatever a section carries.
-    """
-    titles = {
-        "vetting": _("Candidate vetting"),
-        "discipline": _("Discipline"),
-        "supervision": _("Supervision findings and rectifications"),
-        "events": _("Major events of the week"),
-    }
-    # counts only, by construction: a reporter's identity never enters the report
-    figures = {
-        "discipline": [
-            _("Reports received"),
-            _("Reports investigated"),
-            _("Reports substantiated"),
-            _("Cases closed"),
-        ],
-    }
-    note = _("Not yet recorded in the system.")
-    return [
-        {
-            "key": key,
-            "title": titles[key],
-            "pending": True,
-            "note": note,
-            "figures": [{"label": label, "value": None} for label in figures.get(key, [])],
-            "rows": [],
-        }
-        for key in PENDING_SECTIONS
-    ]
-
-
-def report_context(
-    *, district: District, iso_year: int, iso_week: int, street: Street | None = None
-) -> dict[str, Any]:
-    """The content of one weekly report (district, or one street of it), for every format.
-
-    Figures are as of the end of the week, or today for the current week (`as_of`). A street
-    report restricts every figure and list to the street. Without a running campaign in the
-    district, the context says so (`campaign` None) and carries no figures. Read-only; about
-    fifteen queries whatever the size of the district. Raises ValueError for a week that does
-    not exist.
-    """
-    week_start, week_end = week_range(iso_year, iso_week)
-    today = timezone.localdate()
-    as_of = min(today, week_end)
-    pending = _pending_sections()
-    context: dict[str, Any] = {
-        "title": report_title(district, street),
-        "district": {"pk": district.pk, "name": district.name},
-        "street": {"pk": street.pk, "name": street.name} if street else None,
-        "iso_year": iso_year,
-        "iso_week": iso_week,
-        "week_label": _("Week %(week)s of %(year)s") % {"week": iso_week, "year": iso_year},
-        "week_start": week_start,
-        "week_end": week_end,
-        "as_of": as_of,
-        "generated_on": today,
-        "headings": _headings(),
-        "pending_sections": pending,
-        "pending": {section["key"]: section for section in pending},
-    }
-    campaign = (
-        Campaign.objects.filter(district=district, status=Campaign.Status.RUNNING)
-        .select_related("rule_set")
-        .first()
-    )
-    if campaign is None:
-        context["campaign"] = None
-        context["no_campaign_note"] = _("The district has no running re-election campaign.")
-        return context
-    context["campaign"] = {
-        "pk": campaign.pk,
-        "name": campaign.name,
-        "rule_set": str(campaign.rule_set),
-        "starts_on": campaign.starts_on,
-        "election_on": campaign.election_on,
-        "party_election_on": campaign.party_election_on,
-    }
-    stages: list[dict[str, Any]] = [
-        dict(s)
-        for s in StageTemplate.objects.filter(rule_set_id=campaign.rule_set_id)
-        .order_by("order")
-        .values("pk", "code", "title")
-    ]
-    steps = PlanStep.objects.filter(plan__campaign=campaign)
-    if street is not None:
-        steps = steps.filter(plan__community__street=street)
-    # open at `as_of` and due before it (a step done later was still open then)
-    overdue = Q(due_on__lt=as_of) & (~Q(status=PlanStep.Status.DONE) | Q(done_on__gt=as_of))
-
-    appendix = _appendix(campaign, district, street)
-    overdue_by_plan = dict(
-        steps.filter(overdue)
-        .values("plan_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("plan_id", "n")
-    )
-    for row in appendix:
-        row["overdue"] = overdue_by_plan.get(row["plan_id"], 0) if row["plan_id"] else 0
-    matrix = _streets_by_stages(campaign, street, stages)
-    headline = _headline(appendix, matrix)
-    headline["steps_done_this_week"] = steps.filter(
-        status=PlanStep.Status.DONE, done_on__gte=week_start, done_on__lte=week_end
-    ).count()
-    headline["steps_overdue_as_of"] = sum(overdue_by_plan.values())
-    context.update(
-        headline=headline,
-        stages=stages,
-        matrix=matrix,
-        behind=_behind_schedule(appendix),
-        red_flags=_red_flags(steps),
-        survey=_survey(campaign, street),
-        seats=_seat_warnings(campaign, street, appendix),
-        audits=_audits_handovers(steps, overdue),
-        change=_change(campaign, street, steps, headline, as_of),
-        appendix=appendix,
-    )
-    return context
-
-
-def _appendix(
-    campaign: Campaign, district: District, street: Street | None
-) -> list[dict[str, Any]]:
+def appendix(campaign: Campaign, district: District, street: Street | None) -> list[dict[str, Any]]:
     """One row per community of the district (or street), with its plan's counters (one query)."""
     communities = Community.objects.with_track().filter(street__district=district)
     if street is not None:
@@ -274,7 +82,7 @@ def _appendix(
     ]
 
 
-def _streets_by_stages(
+def streets_by_stages(
     campaign: Campaign, street: Street | None, stages: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Per street and stage, steps done of all (percent), overdue and red, from the rollups."""
@@ -344,7 +152,7 @@ def _streets_by_stages(
     return {"rows": rows, "per_stage": per_stage, "as_of": as_of}
 
 
-def _headline(appendix: list[dict[str, Any]], matrix: dict[str, Any]) -> dict[str, Any]:
+def headline(appendix: list[dict[str, Any]], matrix: dict[str, Any]) -> dict[str, Any]:
     steps_total = sum(r["steps_total"] for r in matrix["rows"])
     steps_done = sum(r["steps_done"] for r in matrix["rows"])
     return {
@@ -361,7 +169,7 @@ def _headline(appendix: list[dict[str, Any]], matrix: dict[str, Any]) -> dict[st
     }
 
 
-def _behind_schedule(appendix: list[dict[str, Any]]) -> dict[str, Any]:
+def behind_schedule(appendix: list[dict[str, Any]]) -> dict[str, Any]:
     """The communities with overdue steps, most overdue first (from the appendix rows)."""
     behind = sorted(
         (r for r in appendix if r["overdue"]),
@@ -375,7 +183,7 @@ def _behind_schedule(appendix: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _red_flags(steps: Any) -> dict[str, Any]:
+def red_flags(steps: Any) -> dict[str, Any]:
     """Steps breaking a time limit, with the rule broken; oldest due first (two queries)."""
     red = steps.filter(is_red=True)
     rows = list(
@@ -394,7 +202,7 @@ def _red_flags(steps: Any) -> dict[str, Any]:
     return {"rows": rows, "count": count, "limit": RED_FLAGS_LIMIT}
 
 
-def _survey(campaign: Campaign, street: Street | None) -> dict[str, Any]:
+def survey(campaign: Campaign, street: Street | None) -> dict[str, Any]:
     """The survey counts per street and in total (two queries)."""
     ledgers = SurveyLedger.objects.filter(plan__campaign=campaign)
     if street is not None:
@@ -410,7 +218,7 @@ def _survey(campaign: Campaign, street: Street | None) -> dict[str, Any]:
     return {"per_street": per_street, "totals": totals, "fields": SURVEY_SUMS}
 
 
-def _seat_warnings(
+def seat_warnings(
     campaign: Campaign, street: Street | None, appendix: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Residents per planned seat far above the district median, and seat plans outside the
@@ -523,7 +331,7 @@ def _seat_problem(v: dict[str, Any]) -> str:
     return _("No woman planned, though the rules require one")
 
 
-def _audits_handovers(steps: Any, overdue: Q) -> dict[str, Any]:
+def audits_handovers(steps: Any, overdue: Q) -> dict[str, Any]:
     """Progress of the departure-audit and handover steps, per step (one query)."""
     rows = list(
         steps.filter(stage__template__code__in=AUDIT_HANDOVER_STAGES)
@@ -549,7 +357,7 @@ def _audits_handovers(steps: Any, overdue: Q) -> dict[str, Any]:
     return {"rows": rows}
 
 
-def _change(
+def change(
     campaign: Campaign,
     street: Street | None,
     steps: Any,

@@ -1,0 +1,204 @@
+"""Reads for the weekly report: everything a report shows, gathered once for all formats.
+
+This module assembles the report (`report_context`); `sections.py` computes each section.
+
+`report_context` runs a fixed number of queries whatever the size of the district: it reads the
+street-by-stage rollups, the plans' counters and a few aggregates over the steps, never the steps
+row by row. Long lists (behind schedule, red flags, seat warnings) are capped, with their full
+count. The report never holds a reporter's identity: the discipline section carries counts only,
+and nothing here reads a discipline record (there is none yet).
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from communities.models import District, Street
+from election.models import Campaign, PlanStep, StageTemplate
+
+from . import sections
+
+# the sections whose records live in apps that do not exist yet, in report order
+PENDING_SECTIONS = ("vetting", "discipline", "supervision", "events")
+
+
+def week_range(iso_year: int, iso_week: int) -> tuple[date, date]:
+    """Monday and Sunday of an ISO week (ValueError for a week that does not exist)."""
+    monday = date.fromisocalendar(iso_year, iso_week, 1)
+    return monday, monday + timedelta(days=6)
+
+
+def report_title(district: District, street: Street | None) -> str:
+    if street is None:
+        return _("%(district)s community committees re-election: weekly report") % {
+            "district": district.name
+        }
+    return _("%(district)s %(street)s community committees re-election: weekly report") % {
+        "district": district.name,
+        "street": street.name,
+    }
+
+
+def _headings() -> dict[str, str]:
+    """Each section's numbered heading, in report order ("1. Headline figures")."""
+    titles = {
+        "headline": _("Headline figures"),
+        "progress": _("Progress by stage and street"),
+        "behind": _("Communities behind schedule and time limits broken"),
+        "survey": _("Survey"),
+        "seats": _("Seat sizing"),
+        "vetting": _("Candidate vetting"),
+        "audits": _("Departure audits and handovers"),
+        "discipline": _("Discipline"),
+        "supervision": _("Supervision findings and rectifications"),
+        "events": _("Major events of the week"),
+        "change": _("Change against last week"),
+    }
+    numerals = [
+        pgettext("section number", "1"),
+        pgettext("section number", "2"),
+        pgettext("section number", "3"),
+        pgettext("section number", "4"),
+        pgettext("section number", "5"),
+        pgettext("section number", "6"),
+        pgettext("section number", "7"),
+        pgettext("section number", "8"),
+        pgettext("section number", "9"),
+        pgettext("section number", "10"),
+        pgettext("section number", "11"),
+    ]
+    headings = {
+        key: _("%(number)s. %(title)s") % {"number": number, "title": title}
+        for number, (key, title) in zip(numerals, titles.items(), strict=True)
+    }
+    headings["appendix"] = _("Appendix: every community")
+    return headings
+
+
+def _pending_sections() -> list[dict[str, Any]]:
+    """The sections of apps still to come: each a title and the "not yet recorded" line.
+
+    When an app arrives, its section gets `rows`/`figures` here and `pending` becomes False; the
+    templates and the workbook already show whatever a section carries.
+    """
+    titles = {
+        "vetting": _("Candidate vetting"),
+        "discipline": _("Discipline"),
+        "supervision": _("Supervision findings and rectifications"),
+        "events": _("Major events of the week"),
+    }
+    # counts only, by construction: a reporter's identity never enters the report
+    figures = {
+        "discipline": [
+            _("Reports received"),
+            _("Reports investigated"),
+            _("Reports substantiated"),
+            _("Cases closed"),
+        ],
+    }
+    note = _("Not yet recorded in the system.")
+    return [
+        {
+            "key": key,
+            "title": titles[key],
+            "pending": True,
+            "note": note,
+            "figures": [{"label": label, "value": None} for label in figures.get(key, [])],
+            "rows": [],
+        }
+        for key in PENDING_SECTIONS
+    ]
+
+
+def report_context(
+    *, district: District, iso_year: int, iso_week: int, street: Street | None = None
+) -> dict[str, Any]:
+    """The content of one weekly report (district, or one street of it), for every format.
+
+    Figures are as of the end of the week, or today for the current week (`as_of`). A street
+    report restricts every figure and list to the street. Without a running campaign in the
+    district, the context says so (`campaign` None) and carries no figures. Read-only; about
+    fifteen queries whatever the size of the district. Raises ValueError for a week that does
+    not exist.
+    """
+    week_start, week_end = week_range(iso_year, iso_week)
+    today = timezone.localdate()
+    as_of = min(today, week_end)
+    pending = _pending_sections()
+    context: dict[str, Any] = {
+        "title": report_title(district, street),
+        "district": {"pk": district.pk, "name": district.name},
+        "street": {"pk": street.pk, "name": street.name} if street else None,
+        "iso_year": iso_year,
+        "iso_week": iso_week,
+        "week_label": _("Week %(week)s of %(year)s") % {"week": iso_week, "year": iso_year},
+        "week_start": week_start,
+        "week_end": week_end,
+        "as_of": as_of,
+        "generated_on": today,
+        "headings": _headings(),
+        "pending_sections": pending,
+        "pending": {section["key"]: section for section in pending},
+    }
+    campaign = (
+        Campaign.objects.filter(district=district, status=Campaign.Status.RUNNING)
+        .select_related("rule_set")
+        .first()
+    )
+    if campaign is None:
+        context["campaign"] = None
+        context["no_campaign_note"] = _("The district has no running re-election campaign.")
+        return context
+    context["campaign"] = {
+        "pk": campaign.pk,
+        "name": campaign.name,
+        "rule_set": str(campaign.rule_set),
+        "starts_on": campaign.starts_on,
+        "election_on": campaign.election_on,
+        "party_election_on": campaign.party_election_on,
+    }
+    stages: list[dict[str, Any]] = [
+        dict(s)
+        for s in StageTemplate.objects.filter(rule_set_id=campaign.rule_set_id)
+        .order_by("order")
+        .values("pk", "code", "title")
+    ]
+    steps = PlanStep.objects.filter(plan__campaign=campaign)
+    if street is not None:
+        steps = steps.filter(plan__community__street=street)
+    # open at `as_of` and due before it (a step done later was still open then)
+    overdue = Q(due_on__lt=as_of) & (~Q(status=PlanStep.Status.DONE) | Q(done_on__gt=as_of))
+
+    appendix = sections.appendix(campaign, district, street)
+    overdue_by_plan = dict(
+        steps.filter(overdue)
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("plan_id", "n")
+    )
+    for row in appendix:
+        row["overdue"] = overdue_by_plan.get(row["plan_id"], 0) if row["plan_id"] else 0
+    matrix = sections.streets_by_stages(campaign, street, stages)
+    headline = sections.headline(appendix, matrix)
+    headline["steps_done_this_week"] = steps.filter(
+        status=PlanStep.Status.DONE, done_on__gte=week_start, done_on__lte=week_end
+    ).count()
+    headline["steps_overdue_as_of"] = sum(overdue_by_plan.values())
+    context.update(
+        headline=headline,
+        stages=stages,
+        matrix=matrix,
+        behind=sections.behind_schedule(appendix),
+        red_flags=sections.red_flags(steps),
+        survey=sections.survey(campaign, street),
+        seats=sections.seat_warnings(campaign, street, appendix),
+        audits=sections.audits_handovers(steps, overdue),
+        change=sections.change(campaign, street, steps, headline, as_of),
+        appendix=appendix,
+    )
+    return context
