@@ -14,6 +14,10 @@ from ..models import Campaign, RuleSet, SeatRule, StageTemplate, StepTemplate
 Anchor = StepTemplate.Anchor
 Check = StepTemplate.Check
 
+# a rule set is frozen once a campaign has started under it: a running campaign's due dates and
+# red flags are computed from it, and a closed one's record must keep showing the rules it ran by
+LOCKING_STATUSES = (Campaign.Status.RUNNING, Campaign.Status.CLOSED)
+
 
 def anchor_name(step: StepTemplate) -> str:
     """What the step's days count from, as a noun."""
@@ -67,10 +71,10 @@ class StageRow:
 
 
 def ruleset_list() -> QuerySet[RuleSet]:
-    """Every rule set with its number of steps and whether a running campaign uses it."""
-    running = Campaign.objects.filter(rule_set=OuterRef("pk"), status=Campaign.Status.RUNNING)
+    """Every rule set with its number of steps and whether it is locked (`ruleset_is_locked`)."""
+    started = Campaign.objects.filter(rule_set=OuterRef("pk"), status__in=LOCKING_STATUSES)
     return RuleSet.objects.annotate(
-        is_locked=Exists(running), steps_count=Count("stages__steps")
+        is_locked=Exists(started), steps_count=Count("stages__steps")
     ).order_by("code", "-version")
 
 
@@ -103,5 +107,6 @@ def ruleset_campaigns(rule_set: RuleSet) -> QuerySet[Campaign]:
 
 
 def ruleset_is_locked(rule_set: RuleSet) -> bool:
-    """Whether a running campaign uses the rule set (then it cannot be edited, only cloned)."""
-    return Campaign.objects.filter(rule_set=rule_set, status=Campaign.Status.RUNNING).exists()
+    """Whether a campaign has started under the rule set, running or closed (then it cannot be
+    edited, only cloned)."""
+    return Campaign.objects.filter(rule_set=rule_set, status__in=LOCKING_STATUSES).exists()

@@ -193,8 +193,8 @@ def _guard_editable(rule_set: RuleSet) -> None:
     if ruleset_is_locked(rule_set):
         raise RuleSetError(
             _(
-                "“%(name)s” is used by a running campaign and cannot be edited. Clone it to a new "
-                "version and edit the clone."
+                "“%(name)s” is used by a campaign that has started and cannot be edited. Clone it "
+                "to a new version and edit the clone."
             )
             % {"name": str(rule_set)}
         )

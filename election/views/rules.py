@@ -107,7 +107,7 @@ def ruleset_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "stages": selectors.ruleset_stages(rule_set),
         "seat_rules": selectors.ruleset_seat_rules(rule_set),
         "campaigns": campaigns,
-        "is_locked": any(c.status == c.Status.RUNNING for c in campaigns),
+        "is_locked": any(c.status in selectors.LOCKING_STATUSES for c in campaigns),
     }
     return render(request, "election/ruleset_detail.html", context)
 

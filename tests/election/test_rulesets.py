@@ -425,3 +425,42 @@ def test_admin_pages_of_rule_sets_and_plans(
 def test_superuser_sees_rule_sets_before_any_district_exists(db: None, as_user: Any) -> None:
     root = UserFactory(username="root", is_superuser=True, is_staff=True, role="")
     assert as_user(root).get(reverse("election:ruleset-list")).status_code == 200
+
+
+def test_a_closed_campaign_keeps_its_rules_locked(
+    national_running: RuleSet, office: Any, as_user: Any
+) -> None:
+    Campaign.objects.filter(rule_set=national_running).update(status=Campaign.Status.CLOSED)
+    step = _steps(national_running)["voter-list"]
+    client: Client = as_user(office)
+
+    response = client.post(
+        reverse("election:step-template-edit", args=[step.pk]),
+        _step_form(step) | {"check_days": 15},
+    )
+
+    assert response.status_code == 200
+    step.refresh_from_db()
+    assert step.check_days != 15
+    detail = client.get(reverse("election:ruleset-detail", args=[national_running.pk]))
+    assert detail.context["is_locked"]
+    listed = {r.pk: r for r in client.get(reverse("election:ruleset-list")).context["rule_sets"]}
+    assert listed[national_running.pk].is_locked
+
+
+def test_a_draft_campaign_does_not_lock_its_rules(
+    national: RuleSet, district: Any, office: Any, as_user: Any
+) -> None:
+    Campaign.objects.create(
+        district=district,
+        rule_set=national,
+        name="2026",
+        starts_on=START,
+        election_on=E,
+        party_election_on=PARTY_E,
+    )
+    client: Client = as_user(office)
+
+    detail = client.get(reverse("election:ruleset-detail", args=[national.pk]))
+
+    assert not detail.context["is_locked"]
