@@ -1,7 +1,7 @@
 """Excel import of streets and communities into a district.
 
 Reading and checking only; the writes (upload, check task, confirmation, import task) are in
-`import_services.py`:
+`services/imports.py`:
 
 1. `workbook_check(file)` refuses what is not a plain, reasonably sized .xlsx before openpyxl opens
    it (size, zip structure, unpacked size, compression ratio).

@@ -237,7 +237,7 @@ class CommunityImport(TimeStampedModel):
 
     Not history-tracked: it is an artefact of the import, and the rows it creates carry their own
     history (reason "imported"). The check and the import run in Celery tasks; `status` says
-    where the import is and guards against applying the same file twice (see import_services.py).
+    where the import is and guards against applying the same file twice (see services/imports.py).
     The file is deleted once the import is done; the row stays as the record of who imported what.
     """
 

@@ -10,10 +10,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from accounts.models import User
 from core.history import reason_label
 
-from .import_services import progress_cache_key
 from .importing import ImportPreview
 from .models import Committee, Community, CommunityImport, CommunityQuerySet, Street
 from .permissions import communities_for_user
+from .services.imports import progress_cache_key
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def community_history_entries(community: Community, *, limit: int = 200) -> list
 
 def community_import_progress(community_import: CommunityImport) -> int:
     """How far the import's task is, 0 to 100: from its row, or from the cache while the task
-    writes inside its transaction (see `import_services`)."""
+    writes inside its transaction (see `services/imports.py`)."""
     if community_import.status == CommunityImport.Status.APPLYING:
         cached = cache.get(progress_cache_key(community_import.pk))
         if isinstance(cached, int):

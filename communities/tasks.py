@@ -14,7 +14,7 @@ from django.utils import translation
 )
 def community_import_check_task(*, import_id: str) -> None:
     """Check an uploaded workbook; safe to deliver twice (the result is stored once)."""
-    from .import_services import community_import_check
+    from .services.imports import community_import_check
 
     with translation.override(settings.LANGUAGE_CODE):
         community_import_check(import_id=import_id)
@@ -29,7 +29,7 @@ def community_import_check_task(*, import_id: str) -> None:
 )
 def community_import_apply_task(*, import_id: str) -> None:
     """Import a confirmed workbook; safe to deliver twice (the import is claimed by its status)."""
-    from .import_services import community_import_apply
+    from .services.imports import community_import_apply
 
     with translation.override(settings.LANGUAGE_CODE):
         community_import_apply(import_id=import_id)
@@ -38,6 +38,6 @@ def community_import_apply_task(*, import_id: str) -> None:
 @shared_task  # type: ignore[untyped-decorator]
 def community_import_files_purge_task() -> None:
     """Daily (settings.CELERY_BEAT_SCHEDULE): delete the uploads of finished imports."""
-    from .import_services import community_import_files_purge
+    from .services.imports import community_import_files_purge
 
     community_import_files_purge()

@@ -16,11 +16,11 @@ from core.http import AuthenticatedHttpRequest
 from ..exporters import XLSX_CONTENT_TYPE, CommunityListExporter, xlsx_write
 from ..forms import CommunityFilterForm, CommunityImportForm
 from ..import_columns import import_template_workbook
-from ..import_services import community_import_confirm, community_import_create
 from ..importing import CommunityImportError
 from ..permissions import access_community_import, access_import_districts
 from ..selectors import community_import_page, street_choices
 from ..selectors import community_list as select_communities
+from ..services.imports import community_import_confirm, community_import_create
 
 # how often the import page asks for the state of a running check or import
 POLL_SECONDS = 1

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import grant_assign
-from communities import import_services
-from communities.import_services import progress_cache_key
 from communities.models import Community, CommunityImport, District, Street
 from communities.services import CommunityError
+from communities.services import imports as import_services
+from communities.services.imports import progress_cache_key
 from communities.tasks import (
     community_import_apply_task,
     community_import_check_task,

@@ -35,7 +35,7 @@ from accounts.models import SecurityEvent, User
 from accounts.services import security_event_record
 from core.exceptions import DomainError
 
-from .importing import (
+from ..importing import (
     CommunityImportError,
     ImportCheck,
     ImportFileError,
@@ -47,8 +47,8 @@ from .importing import (
     import_check,
     workbook_parse,
 )
-from .models import CommunityImport, District, Street
-from .services import CommunityError, community_create
+from ..models import CommunityImport, District, Street
+from . import CommunityError, community_create
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def community_import_create(
     Writes no street or community. `file` should have passed `workbook_check` (the upload form
     runs it); the check task checks it again. The upload is written to the security log.
     """
-    from .tasks import community_import_check_task
+    from ..tasks import community_import_check_task
 
     community_import = CommunityImport(
         district=district, uploaded_by=by, original_name=(file.name or "")[:255]
@@ -144,7 +144,7 @@ def community_import_confirm(*, community_import: CommunityImport, by: User) -> 
     Raises CommunityImportError, writing nothing, unless the import is checked and waiting for
     confirmation: a second confirmation of the same file is refused.
     """
-    from .tasks import community_import_apply_task
+    from ..tasks import community_import_apply_task
 
     community_import = CommunityImport.objects.select_for_update().get(pk=community_import.pk)
     if community_import.status == Status.APPLIED:

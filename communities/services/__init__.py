@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.exceptions import ConflictError, DomainError
 
-from .models import Committee, Community
+from ..models import Committee, Community
 
 # profile fields an official may edit from the community page
 PROFILE_FIELDS = [
