@@ -324,3 +324,40 @@ def test_seed_demo_history_of_the_campaign_carries_the_admin() -> None:
         # "recomputed" rows are the rule engine's own (plan_refresh), written without a user
         rows = model.history.exclude(history_change_reason="recomputed")
         assert set(rows.values_list("history_user", flat=True)) == {admin.pk}, model.__name__
+
+
+def _schema_of(tables: list[str]) -> set[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [tables]
+        )
+        indexes = set(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s) OR confrelid::regclass::text = ANY(%s)",
+            [tables, tables],
+        )
+        return indexes | set(cursor.fetchall())
+
+
+def test_seed_scale_loads_without_indexes_and_leaves_every_one_as_it_was(
+    requires_postgres: None,
+) -> None:
+    from election.models import PlanStage, PlanStep
+
+    tables = [
+        PlanStep._meta.db_table,
+        PlanStep.history.model._meta.db_table,
+        PlanStage._meta.db_table,
+        PlanStage.history.model._meta.db_table,
+    ]
+    before = _schema_of(tables)
+    assert len(before) > 20  # indexes, foreign keys, unique and check constraints
+
+    seed_scale(100)
+    seed_scale(100)
+
+    assert _schema_of(tables) == before
+    assert PlanStep.objects.filter(plan__community__street__district__code="scale").exists()
