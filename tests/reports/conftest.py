@@ -10,7 +10,6 @@ import pytest
 from communities.models import District
 from election.models import Campaign, RuleSet
 from reports import exporters, selectors
-from tests.core.conftest import requires_redis  # noqa: F401 (a fixture, used by test_worker)
 
 FAKE_BODY = b"%PDF-fake weekly report\n"
 

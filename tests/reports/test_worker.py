@@ -3,69 +3,24 @@
 import hashlib
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
-from urllib.parse import quote
+from typing import Any
 
 import pytest
 from celery.exceptions import AlwaysEagerIgnored
 from django.conf import settings
-from django.db import connection
 
 from config.celery import app
 from election.models import Campaign
 from reports.models import ReportFile, ReportRun
-from tests.reports.conftest import real_writer_exists
+from tests.celery_worker import celery_worker
 
 WAIT_SECONDS = 90
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    """The URL of the pytest run's test database, for the worker process."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"])
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@contextmanager
-def _worker(queue: str, log: IO[bytes], **env_extra: str) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "REPORTS_TEST_FAKE_WRITER": "0" if real_writer_exists() else "1",
-        **env_extra,
-    }
-    worker = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
-        [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-            "--concurrency=1", "-n", f"{queue}-{uuid.uuid4().hex[:6]}@localhost", "-Q", queue,
-            "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        yield worker
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-        worker.wait(timeout=30)
 
 
 def _wait_for(run: ReportRun, statuses: set[str], worker: Any, log_path: Path) -> ReportRun:
@@ -101,7 +56,7 @@ def test_a_real_worker_renders_a_run_and_a_killed_one_is_redone_exactly_once(
     with log_path.open("wb") as log:
         # 1. enqueue, the worker renders, the file is there with its checksum
         first = ReportRun.objects.create(district=district, iso_year=2026, iso_week=47, kind="pdf")
-        with _worker(queue, log) as worker:
+        with celery_worker(queue, log) as worker:
             _send(first, queue)
             first = _wait_for(first, {"done", "failed"}, worker, log_path)
         assert first.status == "done", first.error
@@ -113,7 +68,7 @@ def test_a_real_worker_renders_a_run_and_a_killed_one_is_redone_exactly_once(
         second = ReportRun.objects.create(
             district=district, iso_year=2026, iso_week=48, kind="xlsx"
         )
-        with _worker(queue, log, REPORT_TEST_STEP_DELAY="5") as worker:
+        with celery_worker(queue, log, REPORT_TEST_STEP_DELAY="5") as worker:
             _send(second, queue)
             _wait_for(second, {"rendering"}, worker, log_path)
             time.sleep(1)
@@ -124,7 +79,7 @@ def test_a_real_worker_renders_a_run_and_a_killed_one_is_redone_exactly_once(
         assert second.attempts == 1
         # the unacknowledged message comes back to the new worker after the visibility timeout;
         # by then the run's claim is stale, and the new worker claims it again
-        with _worker(queue, log) as worker:
+        with celery_worker(queue, log) as worker:
             second = _wait_for(second, {"done", "failed"}, worker, log_path)
 
     assert second.status == "done", second.error
