@@ -1,17 +1,12 @@
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError
 from django.utils import translation
+
+from core.tasks import DURABLE_TASK_OPTIONS
 
 
 # celery ships no type information for its decorators
-@shared_task(  # type: ignore[untyped-decorator]
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**DURABLE_TASK_OPTIONS)  # type: ignore[untyped-decorator]
 def community_import_check_task(*, import_id: str) -> None:
     """Check an uploaded workbook; safe to deliver twice (the result is stored once)."""
     from .services.imports import community_import_check
@@ -20,13 +15,7 @@ def community_import_check_task(*, import_id: str) -> None:
         community_import_check(import_id=import_id)
 
 
-@shared_task(  # type: ignore[untyped-decorator]
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**DURABLE_TASK_OPTIONS)  # type: ignore[untyped-decorator]
 def community_import_apply_task(*, import_id: str) -> None:
     """Import a confirmed workbook; safe to deliver twice (the import is claimed by its status)."""
     from .services.imports import community_import_apply

@@ -3,20 +3,15 @@ import logging
 from celery import shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
-from django.db import OperationalError
 from django.utils import translation
+
+from core.tasks import DURABLE_TASK_OPTIONS
 
 logger = logging.getLogger(__name__)
 
 
 # celery ships no type information for its decorators
-@shared_task(  # type: ignore[untyped-decorator]
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**DURABLE_TASK_OPTIONS)  # type: ignore[untyped-decorator]
 def report_render_task(*, run_id: int) -> None:
     """Render one report run; safe to deliver twice (the run is claimed by its status)."""
     from .services import report_render

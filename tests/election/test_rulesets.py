@@ -53,17 +53,20 @@ def national(db: None) -> RuleSet:
     return RuleSet.objects.get(code=NATIONAL, version=1)
 
 
-@pytest.fixture
-def national_running(national: RuleSet, district: Any, community: Any, admin_user: Any) -> RuleSet:
-    campaign = Campaign.objects.create(
+def _draft_campaign(rule_set: RuleSet, district: Any) -> Campaign:
+    return Campaign.objects.create(
         district=district,
-        rule_set=national,
+        rule_set=rule_set,
         name="2026",
         starts_on=START,
         election_on=E,
         party_election_on=PARTY_E,
     )
-    campaign_start(campaign=campaign, by=admin_user)
+
+
+@pytest.fixture
+def national_running(national: RuleSet, district: Any, community: Any, admin_user: Any) -> RuleSet:
+    campaign_start(campaign=_draft_campaign(national, district), by=admin_user)
     return national
 
 
@@ -451,14 +454,7 @@ def test_a_closed_campaign_keeps_its_rules_locked(
 def test_a_draft_campaign_does_not_lock_its_rules(
     national: RuleSet, district: Any, office: Any, as_user: Any
 ) -> None:
-    Campaign.objects.create(
-        district=district,
-        rule_set=national,
-        name="2026",
-        starts_on=START,
-        election_on=E,
-        party_election_on=PARTY_E,
-    )
+    _draft_campaign(national, district)
     client: Client = as_user(office)
 
     detail = client.get(reverse("election:ruleset-detail", args=[national.pk]))

@@ -32,25 +32,13 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from accounts.services import grant_assign
 from communities.models import Committee, Community, District, Street
+from communities.services import PROFILE_FIELDS
 from election.models import PlanStage, PlanStep
 
 from ..scale_campaign import bulk_load, rows_insert, scale_campaign_seed
 from ..seeding import DEMO_PASSWORD, committee_plan, profile_numbers, rows_purge, user_ensure
 
-COMMUNITY_COLUMNS = [
-    "street_id",
-    "name",
-    "kind",
-    "is_reform_finished",
-    "track_override",
-    "track_override_reason",
-    "population",
-    "households",
-    "registered_voters",
-    "is_demolition_underway",
-    "is_difficult",
-    "difficult_reason",
-]
+COMMUNITY_COLUMNS = ["street_id", *PROFILE_FIELDS]
 
 CODE = "scale"
 PER_STREET = 40
