@@ -13,8 +13,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
-from tests.reports.conftest import real_writer_exists
-
 
 def database_url() -> str:
     """The URL of the pytest run's test database, for the worker process."""
@@ -36,7 +34,6 @@ def celery_worker(
         "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "REPORTS_TEST_FAKE_WRITER": "0" if real_writer_exists() else "1",
         **env_extra,
     }
     worker = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)

@@ -53,12 +53,6 @@ def fake_writer(monkeypatch: pytest.MonkeyPatch) -> FakeWriter:
     return writer
 
 
-def real_writer_exists() -> bool:
-    """Whether the other half of the reports app (content and writers) has landed."""
-    source = Path(exporters.__file__).read_text() + Path(selectors.__file__).read_text()
-    return "raise NotImplementedError" not in source
-
-
 @pytest.fixture
 def running_campaign(district: District) -> Campaign:
     rules = RuleSet.objects.create(code="report-tests", version=1, name="Report test rules")

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from communities.models import District, Street
 from election.models import Campaign
 from reports.models import ReportRun
-from tests.reports.conftest import FakeWriter, real_writer_exists
+from tests.reports.conftest import FakeWriter
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,6 @@ def test_command_refuses_unknown_names_and_bad_weeks(
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(not real_writer_exists(), reason="the report writer has not landed yet")
 @pytest.mark.parametrize(("kind", "magic"), [("pdf", b"%PDF"), ("xlsx", b"PK"), ("html", b"<")])
 def test_command_writes_each_format_with_the_real_writer(
     running_campaign: Campaign, street: Street, tmp_path: Path, kind: str, magic: bytes

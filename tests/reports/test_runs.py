@@ -24,7 +24,7 @@ from reports.services import (
     reports_dispatch,
 )
 from reports.tasks import report_render_task, reports_dispatch_task
-from tests.reports.conftest import FakeWriter, real_writer_exists
+from tests.reports.conftest import FakeWriter
 
 pytestmark = pytest.mark.django_db
 
@@ -316,7 +316,6 @@ def test_the_weekly_schedule_runs_the_dispatch_on_friday_afternoon() -> None:
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
 
 
-@pytest.mark.skipif(not real_writer_exists(), reason="the report writer has not landed yet")
 def test_the_real_writer_renders_a_district_run(running_campaign: Campaign, street: Street) -> None:
     run = _run(running_campaign.district, kind="xlsx")
 

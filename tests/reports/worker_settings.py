@@ -19,6 +19,3 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 REPORT_RENDER_TIMEOUT = env.int("REPORT_RENDER_TIMEOUT", default=2)
 # seconds to sleep at each progress step: time enough to kill the worker mid-render
 REPORT_TEST_STEP_DELAY = env.float("REPORT_TEST_STEP_DELAY", default=0)
-if env.bool("REPORTS_TEST_FAKE_WRITER", default=False):
-    # until the real writer exists, the worker renders with the lifecycle tests' fake
-    CELERY_IMPORTS = ("tests.reports.worker_fakes",)
