@@ -291,9 +291,8 @@ def _apply_rows(
     streets_created = 0
     if not check.problems:
         try:
-            with (
-                transaction.atomic()
-            ):  # a savepoint: the hierarchy writes go together or not at all
+            # a savepoint: the hierarchy writes go together or not at all
+            with transaction.atomic():
                 streets_created = _create_all(check, community_import.district, by, progress)
         except (IntegrityError, CommunityError):
             check.problems.append(
