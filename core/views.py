@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from communities.selectors import dashboard_summary
-from election.selectors import campaign_headlines
+from election.selectors.dashboard import campaign_headlines
 
 from .http import AuthenticatedHttpRequest
 

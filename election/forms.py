@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import StyledFormMixin
 
 from .models import CommunityPlan, PlanStep, PublicNotice, StageTemplate
-from .selectors import WorklistFilters
+from .selectors.worklist import WorklistFilters
 
 # --- plans ----------------------------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from communities.permissions import (
 from core.exceptions import ConflictError, DomainError
 from core.http import AuthenticatedHttpRequest
 
-from .. import selectors
 from ..forms import (
     AssignmentEndForm,
     AssignmentForm,
@@ -40,6 +39,7 @@ from ..permissions import (
     access_campaign,
     access_plan,
 )
+from ..selectors import campaigns as selectors
 from ..services import assignments as assignment_services
 from ..services import campaigns as campaign_services
 from ..services.seats import SeatError, SeatInput, seats_update

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from core.http import AuthenticatedHttpRequest
 
 from ..permissions import access_campaign
-from ..selectors import (
+from ..selectors.dashboard import (
     DASHBOARD_LIST_PAGE_SIZE,
     dashboard_get,
     dashboard_list_context,

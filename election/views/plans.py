@@ -37,14 +37,8 @@ from ..permissions import (
     access_stage,
     access_step,
 )
-from ..selectors import (
-    plan_can_edit,
-    plan_sections,
-    step_files,
-    step_row,
-    worklist_page,
-    worklist_scope,
-)
+from ..selectors import plan_can_edit, plan_sections, step_files, step_row
+from ..selectors.worklist import worklist_page, worklist_scope
 from ..services.evidence import FILE_TYPES, download_name
 from ..services.evidence import evidence_add as evidence_add_service
 from ..services.notices import notice_add as notice_add_service

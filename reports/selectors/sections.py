@@ -19,7 +19,7 @@ from election.models import (
     StreetStageRollup,
     SurveyLedger,
 )
-from election.selectors import FAR_ABOVE_MEDIAN_FACTOR, SURVEY_SUMS
+from election.selectors.campaigns import FAR_ABOVE_MEDIAN_FACTOR, SURVEY_SUMS
 
 # list caps: the report stays readable (and its PDF fast) in a district of thousands
 BEHIND_SCHEDULE_LIMIT = 50

@@ -10,7 +10,7 @@ from django.utils import translation
 from communities.models import Community
 from core.exceptions import ConflictError
 from election.models import Campaign, CommunityPlan, SeatPlan
-from election.selectors import FAR_ABOVE_MEDIAN_FACTOR
+from election.selectors.campaigns import FAR_ABOVE_MEDIAN_FACTOR
 from election.services.plans import campaign_start
 from election.services.seats import SeatError, SeatInput, seats_update
 from tests.factories import CommunityFactory

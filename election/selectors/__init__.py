@@ -1,0 +1,103 @@
+"""Reads for the election pages: querysets scoped through `election.permissions`, with what each
+page shows joined or counted in SQL, so a page's query count does not grow with the data.
+
+This module holds the plan pages' reads, shared by the others; the worklist, the dashboard and the
+campaign pages have modules of their own in this package.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from communities.models import Community
+
+from ..models import (
+    CommunityPlan,
+    Evidence,
+    PlanStage,
+    PlanStep,
+    PublicNotice,
+)
+from ..permissions import plans_for_user
+
+# --- plans ----------------------------------------------------------------------------------------
+
+
+def plans_for_community(user: User, community: Community) -> list[CommunityPlan]:
+    """The community's plans the user may see, newest campaign first (one query)."""
+    return list(
+        plans_for_user(user).filter(community=community).order_by("-campaign__starts_on", "-pk")
+    )
+
+
+def plan_can_edit(user: User, plan: CommunityPlan) -> bool:
+    """Whether the user may change the plan (for showing its buttons; one query)."""
+    return plans_for_user(user, perm="change_community").filter(pk=plan.pk).exists()
+
+
+def _count_of(model: type[Evidence] | type[PublicNotice]) -> Coalesce:
+    rows = (
+        model.objects.filter(step=OuterRef("pk"))
+        .order_by()
+        .values("step")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def steps_for_rows(steps: QuerySet[PlanStep], *, today: date) -> QuerySet[PlanStep]:
+    """Steps with what a step row shows: template, stage, community, the overdue flag
+    (`is_overdue`: not done and due before `today`) and the counts of evidence and notices."""
+    return steps.select_related("template", "stage__template", "plan__community__street").annotate(
+        is_overdue=ExpressionWrapper(
+            Q(due_on__lt=today) & ~Q(status=PlanStep.Status.DONE), output_field=BooleanField()
+        ),
+        evidence_count=_count_of(Evidence),
+        notice_count=_count_of(PublicNotice),
+    )
+
+
+def step_row(step: PlanStep, *, today: date) -> PlanStep:
+    """One step, fetched again with what its row shows (after a save)."""
+    return steps_for_rows(PlanStep.objects.filter(pk=step.pk), today=today).get()
+
+
+@dataclass
+class StageSection:
+    """A stage of a plan and its steps, in order."""
+
+    stage: PlanStage
+    steps: list[PlanStep] = field(default_factory=list)
+
+
+def plan_sections(plan: CommunityPlan, *, today: date) -> list[StageSection]:
+    """The plan's stages in order, each with its steps (two queries)."""
+    sections = {
+        s.pk: StageSection(s)
+        for s in PlanStage.objects.filter(plan=plan).select_related("template").order_by("order")
+    }
+    steps = steps_for_rows(PlanStep.objects.filter(plan=plan), today=today).order_by("order")
+    for step in steps:
+        sections[step.stage_id].steps.append(step)
+    return list(sections.values())
+
+
+def step_files(step: PlanStep) -> tuple[list[Evidence], list[PublicNotice]]:
+    """The step's evidence files and public notices, oldest first (two queries)."""
+    evidence = list(Evidence.objects.filter(step=step).select_related("uploaded_by"))
+    notices = list(PublicNotice.objects.filter(step=step).order_by("posted_on", "pk"))
+    return evidence, notices
