@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from core import views as core_views
+from core.converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
@@ -27,3 +27,32 @@ def client_ip(request: HttpRequest) -> str | None:
             return str(forwarded[-proxies])
     remote: str | None = request.META.get("REMOTE_ADDR")
     return remote or None
+
+
+# the largest primary key the databases store (a signed 64-bit integer)
+MAX_ID = 2**63 - 1
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def id_parse(value: object) -> int | None:
+    """`value` as a database id, or None: only ASCII digits, from 1 to MAX_ID.
+
+    Every id that arrives in a query string or a form goes through here. `str.isdigit()` is not
+    enough: it accepts "²" and "٣", which `int()` then refuses or reads, and a number past 2**63
+    overflows the database driver.
+    """
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None
+    text = str(value)
+    if not text or len(text) > 19 or not _ASCII_DIGITS.issuperset(text):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def id_or_404(value: object) -> int:
+    """`id_parse(value)`, or Http404 when it is not an id."""
+    number = id_parse(value)
+    if number is None:
+        raise Http404
+    return number
