@@ -16,7 +16,7 @@ MO := locale/zh_Hans/LC_MESSAGES/django.mo
 run: os-deps setup fonts migrate seed
 	@echo
 	@echo "换届通 is at http://$(HOST):$(PORT)/  (password of every demo account: huanjie-demo)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@scripts/run.sh $(PY) $(HOST):$(PORT)
 
 test: os-deps-test setup fonts check
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -45,21 +45,23 @@ def _check_database() -> dict[str, Any]:
 
 
 def _check_broker_and_workers() -> tuple[dict[str, Any], dict[str, Any]]:
-    if not settings.REDIS_URL:
+    if not settings.REDIS_URL and settings.CELERY_TASK_ALWAYS_EAGER:
         # embedded default: no broker, tasks run inside the web process
         return {"ok": True, "kind": "eager"}, {"ok": True, "kind": "in-process", "count": 0}
     from config.celery import app
 
+    # Redis, or the filesystem broker of `make run` (the scheme of CELERY_BROKER_URL)
+    kind = "redis" if settings.REDIS_URL else settings.CELERY_BROKER_URL.split(":", 1)[0]
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as e:  # the broker's failure is the answer
-        return {"ok": False, "kind": "redis", "error": str(e)[:200]}, {"ok": False, "count": 0}
+        return {"ok": False, "kind": kind, "error": str(e)[:200]}, {"ok": False, "count": 0}
     try:
         replies = app.control.inspect(timeout=1.0).ping() or {}
     except Exception as e:  # a broken inspect is reported, not raised
-        return {"ok": True, "kind": "redis"}, {"ok": False, "count": 0, "error": str(e)[:200]}
-    return {"ok": True, "kind": "redis"}, {
+        return {"ok": True, "kind": kind}, {"ok": False, "count": 0, "error": str(e)[:200]}
+    return {"ok": True, "kind": kind}, {
         "ok": bool(replies),
         "count": len(replies),
         "names": sorted(replies),

@@ -173,6 +173,29 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+elif env("CELERY_BROKER_URL", default=""):
+    # `make run`: a real worker beside the dev server without Redis, on kombu's filesystem
+    # transport (each message a file under var/celery/); the cache, which carries an import's
+    # progress from the worker to the pages, is a folder both processes share
+    CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+    CELERY_BROKER_FOLDER = Path(env("CELERY_BROKER_FOLDER", default=str(BASE_DIR / "var/celery")))
+    if CELERY_BROKER_URL.startswith("filesystem://"):
+        for _folder in ("queue", "processed", "control"):
+            (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+        CELERY_BROKER_TRANSPORT_OPTIONS = {
+            "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
+            "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
+            "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+            "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        }
+    CELERY_RESULT_BACKEND = "cache+memory://"
+    CELERY_TASK_ALWAYS_EAGER = False
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CELERY_BROKER_FOLDER / "cache"),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # embedded default: tasks run in-process, no broker needed
