@@ -6,12 +6,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import InputRulesMixin, StyledFormMixin
+from core.http import id_parse
 
 from .models import SecurityEvent, User
 from .selectors import LEVEL_LABELS, SecurityLogFilters
 
-SCOPE_RE = re.compile(r"^(district|street|community):(\d{1,18})$")
+# ASCII digits only: `\d` would also match "٣" and other scripts' digits
+SCOPE_RE = re.compile(r"^(district|street|community):([0-9]{1,19})$")
 
 
 class DateInput(forms.DateInput):
@@ -79,10 +81,11 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 def parse_scope(value: str) -> tuple[str, int]:
-    match = SCOPE_RE.match(value)
-    if match is None:
+    match = SCOPE_RE.fullmatch(value)
+    pk = id_parse(match.group(2)) if match is not None else None
+    if match is None or pk is None:
         raise forms.ValidationError(_("Choose a district, street or community."), code="invalid")
-    return match.group(1), int(match.group(2))
+    return match.group(1), pk
 
 
 class ScopeField(forms.CharField):
@@ -152,6 +155,6 @@ class GrantAddForm(StyledFormMixin, forms.Form):
         return data
 
 
-class GrantRevokeForm(forms.Form):
+class GrantRevokeForm(InputRulesMixin, forms.Form):
     user = forms.ModelChoiceField(queryset=User.objects.all())
     scope = ScopeField()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.history import REASON_MAX
 
 from .importing import ImportFileError, workbook_check
 from .models import Committee, Community, District, Street
@@ -103,7 +104,7 @@ class VersionedForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
-        max_length=200,
+        max_length=REASON_MAX,
         help_text=_("Optional; kept in the history."),
     )
 

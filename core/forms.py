@@ -1,12 +1,141 @@
+"""What every form of the project shares: the CSS toolkit's classes, and the input rules.
+
+The input rules (`InputRulesMixin`) hold for every form, so that no view has to remember them:
+
+- text typed into a CharField goes through `core.text.text_clean` (no bidi-override or zero-width
+  characters, NFC, trimmed) before it is validated; passwords are left exactly as typed;
+- an id chosen in a ModelChoiceField or ModelMultipleChoiceField must pass `core.http.id_parse`
+  (ASCII digits, 1 to 2**63-1), or the field reports an invalid choice: Django itself only catches
+  ValueError and TypeError, and a number past 2**63 raises OverflowError in the database driver;
+- a ModelForm checks the model's unique constraints also across the fields it does not show (the
+  community's street when its name is edited), and reports a duplicate on the field the user typed,
+  instead of leaving it to the database's IntegrityError.
+"""
+
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.http import id_parse
+from core.text import text_clean, text_truncate
 
 
-class StyledFormMixin:
-    """Give widgets the CSS toolkit's classes, and mark fields with errors as invalid."""
+def _is_password(field: forms.Field) -> bool:
+    # Django's password fields keep surrounding spaces (strip=False) and use PasswordInput
+    return isinstance(field.widget, forms.PasswordInput) or not getattr(field, "strip", True)
+
+
+def _text_cleaning(to_python: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def clean_text(value: Any) -> Any:
+        value = to_python(value)
+        return text_clean(value) if isinstance(value, str) else value
+
+    return clean_text
+
+
+def _id_checking(field: forms.ModelChoiceField, method: Callable[[Any], Any]) -> Callable[..., Any]:  # type: ignore[type-arg]
+    def check_ids(value: Any) -> Any:
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if item in field.empty_values or isinstance(item, models.Model):
+                continue
+            if id_parse(item) is None:
+                raise ValidationError(
+                    field.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text_truncate(item)},
+                )
+        return method(value)
+
+    return check_ids
+
+
+def _keys_by_id(field: forms.ModelChoiceField) -> bool:  # type: ignore[type-arg]
+    """Whether the field's values are integer ids (its key is the pk or another integer field)."""
+    model = field.queryset.model  # type: ignore[union-attr]
+    key = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+    return isinstance(key, models.IntegerField | models.AutoField)
+
+
+class IdField(forms.IntegerField):
+    """An id typed or posted in a form: only what `core.http.id_parse` accepts."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = id_parse(value.strip() if isinstance(value, str) else value)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class InputRulesMixin:
+    """The input rules every form obeys (see the module's docstring)."""
 
     fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # self.fields is this form's own deep copy of the declared fields: wrapping their methods
+        # here changes no other form, and keeps each field's own class (Django's or ours)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                if _keys_by_id(field):
+                    field.clean = _id_checking(field, field.clean)  # type: ignore[method-assign]
+            elif isinstance(field, forms.ModelChoiceField):
+                if _keys_by_id(field):
+                    field.to_python = _id_checking(field, field.to_python)  # type: ignore[method-assign]
+            elif isinstance(field, forms.CharField) and not _is_password(field):
+                field.to_python = _text_cleaning(field.to_python)  # type: ignore[method-assign,assignment]
+
+    def validate_unique(self) -> None:
+        """Check unique fields and constraints, also across the fields the form does not show.
+
+        Django skips a unique constraint as soon as one of its fields is not on the form; the
+        instance's value of such a field (set by the view, or the row's own) is the one that will
+        be saved, so the constraint is checked with it. Called by ModelForm only.
+        """
+        form: Any = self
+        instance = form.instance
+        exclude: set[str] = form._get_validation_exclusions()
+        try:
+            instance.validate_unique(exclude=exclude)
+        except ValidationError as e:
+            form._update_errors(e)
+        opts = instance._meta
+        shown = set(self.fields)
+        for constraint in opts.total_unique_constraints:
+            names = list(constraint.fields)
+            hidden = [n for n in names if n not in shown]
+            typed = [n for n in names if n in shown]
+            fixed = all(getattr(instance, opts.get_field(n).attname) is not None for n in hidden)
+            if not hidden or not typed or not fixed or any(n in exclude for n in typed):
+                continue  # Django checked it already, or it cannot be checked yet
+            try:
+                constraint.validate(type(instance), instance, exclude=exclude - set(hidden))
+            except ValidationError:
+                form.add_error(typed[-1], self._duplicate_message(instance, hidden, typed[-1]))
+
+    @staticmethod
+    def _duplicate_message(instance: models.Model, hidden: list[str], typed: str) -> str:
+        opts = instance._meta
+        scope = getattr(instance, hidden[0], None)
+        return str(
+            _("%(scope)s already has a %(model)s with this %(field)s.")
+            % {
+                "scope": text_truncate(scope),
+                "model": opts.verbose_name,
+                "field": opts.get_field(typed).verbose_name,  # type: ignore[union-attr]
+            }
+        )
+
+
+class StyledFormMixin(InputRulesMixin):
+    """Give widgets the CSS toolkit's classes, and mark fields with errors as invalid."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

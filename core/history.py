@@ -6,6 +6,10 @@ typed by a user is not in this table and is shown as it was typed.
 
 from django.utils.translation import gettext_lazy as _
 
+# the length of simple-history's `history_change_reason` column (its default CharField): a reason
+# a user types is refused by the form beyond it, never cut or left to the database to refuse
+REASON_MAX = 100
+
 REASON_LABELS = {
     "profile edited": _("profile edited"),
     "seats edited": _("seats edited"),

@@ -3,15 +3,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import IdField, InputRulesMixin, StyledFormMixin
+from core.history import REASON_MAX
+from core.http import id_parse
 
 from .models import CommunityPlan, PlanStep, PublicNotice, StageTemplate
 from .selectors.worklist import WorklistFilters
 
 # --- plans ----------------------------------------------------------------------------------------
-
-# the length of simple-history's change reason column
-REASON_MAX = 100
 
 # suggestions for where a public notice went up (the user may type any other place)
 NOTICE_PLACES = [
@@ -114,7 +113,7 @@ class NoticeForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class StageReopenForm(forms.Form):
+class StageReopenForm(InputRulesMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why reopen it?"),
         max_length=REASON_MAX,
@@ -308,8 +307,8 @@ class AssignmentForm(StyledFormMixin, forms.Form):
         )
         # validated against every community in scope, rendered with the chosen street's only
         self.fields["community"].queryset = communities  # type: ignore[attr-defined]
-        street = self.data.get("street") if self.is_bound else None
-        shown = communities.filter(street_id=street) if str(street or "").isdigit() else []
+        street = id_parse(self.data.get("street")) if self.is_bound else None
+        shown = communities.filter(street_id=street) if street is not None else []
         self.fields["community"].widget = forms.Select(
             attrs={"class": "form-select"},
             choices=[("", "---------"), *((c.pk, c.name) for c in shown)],
@@ -324,7 +323,7 @@ class AssignmentForm(StyledFormMixin, forms.Form):
         return data
 
 
-class AssignmentEndForm(forms.Form):
+class AssignmentEndForm(InputRulesMixin, forms.Form):
     reason = forms.CharField(label=_("Why does it end?"), required=False, max_length=REASON_MAX)
 
 
@@ -346,6 +345,6 @@ class VisitForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class FollowUpDoneForm(forms.Form):
-    visit = forms.IntegerField(widget=forms.HiddenInput)
+class FollowUpDoneForm(InputRulesMixin, forms.Form):
+    visit = IdField(widget=forms.HiddenInput)
     on = forms.DateField(label=_("Done on"), widget=DateInput())

@@ -16,15 +16,13 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError
 from core.forms import StyledFormMixin
+from core.history import REASON_MAX
 from core.http import AuthenticatedHttpRequest
 
 from ..models import SeatRule, StepTemplate
 from ..permissions import access_rule_set, access_rule_sets, access_seat_rule, access_step_template
 from ..rulesets import selectors
 from ..services import rulesets as services
-
-# the length of simple-history's change reason column
-REASON_MAX = 100
 
 
 def _field(model: Any, name: str) -> forms.Field:
