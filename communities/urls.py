@@ -11,12 +11,12 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import-template"),
     path("import/<uuid:token>/", views.import_preview, name="import-preview"),
     path("import/<uuid:token>/status/", views.import_status, name="import-status"),
-    path("<int:pk>/", views.community_detail, name="community-detail"),
-    path("<int:pk>/edit/", views.community_edit, name="community-edit"),
+    path("<id:pk>/", views.community_detail, name="community-detail"),
+    path("<id:pk>/edit/", views.community_edit, name="community-edit"),
     path(
-        "<int:pk>/committees/<int:committee_pk>/edit/",
+        "<id:pk>/committees/<id:committee_pk>/edit/",
         views.committee_edit,
         name="committee-edit",
     ),
-    path("<int:pk>/history/", views.community_history, name="community-history"),
+    path("<id:pk>/history/", views.community_history, name="community-history"),
 ]

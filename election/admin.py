@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.http import id_parse
+
 from .models import Campaign, CommunityPlan, RuleSet, SeatRule, StageTemplate, StepTemplate
 
 # --- rule sets -----------------------------------------------------------------------------------
@@ -48,10 +50,8 @@ class StepTemplateInline(admin.StackedInline):  # type: ignore[type-arg]
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         # an anchor step is a step of the same rule set
         if db_field.name == "anchor_step" and request.resolver_match:
-            stage_id = str(request.resolver_match.kwargs.get("object_id") or "")
-            stage = (
-                StageTemplate.objects.filter(pk=stage_id).first() if stage_id.isdigit() else None
-            )
+            stage_id = id_parse(request.resolver_match.kwargs.get("object_id"))
+            stage = StageTemplate.objects.filter(pk=stage_id).first() if stage_id else None
             if stage is not None:
                 kwargs["queryset"] = StepTemplate.objects.filter(
                     stage__rule_set_id=stage.rule_set_id

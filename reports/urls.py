@@ -7,6 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.archive, name="archive"),
     path("generate/", views.generate, name="generate"),
-    path("runs/<int:pk>/status/", views.run_status, name="run-status"),
+    path("runs/<id:pk>/status/", views.run_status, name="run-status"),
     path("files/<uuid:pk>/", views.download, name="download"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import SecurityEvent
 from accounts.services import security_event_record
 from core.exceptions import DomainError
-from core.http import AuthenticatedHttpRequest
+from core.http import AuthenticatedHttpRequest, id_parse
 
 from .forms import ReportRequestForm
 from .models import ReportRun
@@ -58,10 +58,8 @@ def archive(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page = Paginator(runs, PER_PAGE).get_page(request.GET.get("page"))
     current = None
-    if request.GET.get("run", "").isdigit():
-        current = (
-            runs_for_user(request.user).select_related("file").filter(pk=request.GET["run"]).first()
-        )
+    if (run_id := id_parse(request.GET.get("run"))) is not None:
+        current = runs_for_user(request.user).select_related("file").filter(pk=run_id).first()
     year, week = current_iso_week()
     context = {
         "page": page,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from communities.models import Community, Street
+from core.http import id_parse
 
 from ..models import (
     Campaign,
@@ -328,8 +329,7 @@ def dashboard_list_filters(params: Mapping[str, str]) -> DashboardListFilters:
     """Read ?street=&stage=&flag= leniently: an unknown value is ignored, not an error."""
 
     def as_int(name: str) -> int | None:
-        value = params.get(name, "")
-        return int(value) if value.isdigit() else None
+        return id_parse(params.get(name))
 
     flag = params.get("flag", "")
     if flag not in STEP_FLAGS + PLAN_FLAGS:

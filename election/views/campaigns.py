@@ -21,7 +21,7 @@ from communities.permissions import (
     streets_for_user,
 )
 from core.exceptions import ConflictError, DomainError
-from core.http import AuthenticatedHttpRequest
+from core.http import AuthenticatedHttpRequest, id_parse
 
 from ..forms import (
     AssignmentEndForm,
@@ -261,10 +261,10 @@ def _assignment_form(user: User, data: object = None) -> AssignmentForm:
 def assignment_communities(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The community options of the street chosen in the assignment form (htmx)."""
     _managed_districts(request.user)
-    street = request.GET.get("street", "")
+    street = id_parse(request.GET.get("street"))
     communities = (
         communities_for_user(request.user, perm=MANAGE).filter(street_id=street).order_by("name")
-        if street.isdigit()
+        if street is not None
         else Community.objects.none()
     )
     return render(request, "election/_community_options.html", {"communities": communities})
