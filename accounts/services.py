@@ -4,7 +4,7 @@ permissions)."""
 from typing import Literal
 
 from django.contrib.auth.models import Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermissionBase
@@ -97,7 +97,16 @@ def grant_assign(
         row = model(user=user, permission=permission, content_object=obj)  # type: ignore[misc]
         row._history_user = by  # type: ignore[attr-defined]
         row._change_reason = reason  # type: ignore[attr-defined]
-        row.save()
+        try:
+            # the same grant given twice at once: the database keeps one, and this is idempotent
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            if not model.objects.filter(
+                user=user, permission=permission, content_object=obj
+            ).exists():
+                raise
+            continue
         created.append(row)
     if created:
         security_event_record(

@@ -2,13 +2,16 @@
 edit made from a form carries the version the form was loaded at, so that two officials saving the
 same record never overwrite each other silently."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import ConflictError, DomainError
+from core.text import text_clean, text_truncate
 
 from ..models import Committee, Community
 
@@ -74,11 +77,36 @@ def _save_changes(
     instance.version += 1
     instance._history_user = by  # type: ignore[attr-defined]
     instance._change_reason = reason  # type: ignore[attr-defined]
-    instance.save(update_fields=[*changes, "version", "updated_at"])
+    with _unique_name_guard(instance):
+        instance.save(update_fields=[*changes, "version", "updated_at"])
     return instance
 
 
+@contextmanager
+def _unique_name_guard(instance: Community | Committee) -> Iterator[None]:
+    """Turn a duplicate name that got past the form (two saves at once) into a CommunityError.
+
+    The savepoint keeps the surrounding transaction usable on PostgreSQL after the refusal.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as e:
+        if isinstance(instance, Community) and (
+            Community.objects.filter(street_id=instance.street_id, name=instance.name)
+            .exclude(pk=instance.pk)
+            .exists()
+        ):
+            raise CommunityError(
+                _("%(street)s already has a community named “%(name)s”.")
+                % {"street": text_truncate(instance.street), "name": text_truncate(instance.name)}
+            ) from e
+        raise
+
+
 def _check_profile(community: Community) -> None:
+    # names also arrive from imports and scripts, not only from forms
+    community.name = text_clean(community.name)
     community.track_override_reason = community.track_override_reason.strip()
     community.difficult_reason = community.difficult_reason.strip()
     if community.track_override == community.derived_track:
@@ -143,7 +171,8 @@ def community_create(
     _check_profile(community)
     community._history_user = by  # type: ignore[attr-defined]
     community._change_reason = reason  # type: ignore[attr-defined]
-    community.save()
+    with _unique_name_guard(community):
+        community.save()
     for kind, ptype, seats in [
         (Committee.Kind.PARTY, party_type, party_seats),
         (Committee.Kind.RESIDENTS, "", residents_seats),

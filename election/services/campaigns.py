@@ -9,7 +9,7 @@ the district) and enqueues `campaign_start_task`, which creates the plans with
 from datetime import date
 from functools import partial
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,7 +98,15 @@ def campaign_start_request(*, campaign: Campaign, by: User) -> Campaign:
         campaign.started_by = by
         campaign._history_user = by  # type: ignore[attr-defined]
         campaign._change_reason = "campaign started"  # type: ignore[attr-defined]
-        campaign.save(update_fields=["status", "started_at", "started_by", "updated_at"])
+        try:
+            # another campaign of the district may have started since the check (two offices at
+            # once): the database refuses the second, and the savepoint keeps this transaction
+            with transaction.atomic():
+                campaign.save(update_fields=["status", "started_at", "started_by", "updated_at"])
+        except IntegrityError as e:
+            raise CampaignError(
+                _("Another campaign of this district has just started; close it first.")
+            ) from e
     transaction.on_commit(
         partial(campaign_start_task.delay, campaign_id=campaign.pk, user_id=by.pk)
     )

@@ -12,12 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import DomainError
+from core.text import text_truncate
 
 from ..models import Applies, RuleSet, SeatRule, StageTemplate, StepTemplate
 from ..rulesets.selectors import ruleset_is_locked
@@ -224,7 +225,16 @@ def ruleset_clone(*, rule_set: RuleSet, by: User) -> RuleSet:
         notes=source.notes,
         is_default=False,
     )
-    _history(clone, by, reason).save()
+    try:
+        # the lock above holds on PostgreSQL; SQLite serializes writers, and any other race ends
+        # here rather than as a server error
+        with transaction.atomic():
+            _history(clone, by, reason).save()
+    except IntegrityError as e:
+        raise RuleSetError(
+            _("Version %(version)s of “%(name)s” was just created by someone else; try again.")
+            % {"version": next_version, "name": text_truncate(source.name)}
+        ) from e
     stage_copies: dict[int, StageTemplate] = {}
     for stage in StageTemplate.objects.filter(rule_set=source).order_by("order"):
         stage_copy = StageTemplate(
