@@ -5,18 +5,24 @@ Reading and checking only; the writes (upload, check task, confirmation, import 
 
 1. `workbook_check(file)` refuses what is not a plain, reasonably sized .xlsx before openpyxl opens
    it (size, zip structure, unpacked size, compression ratio).
-2. `import_check(community_import=...)` parses the stored workbook and checks every row against the
+2. `workbook_parse(file)` streams the first sheet: it keeps only the columns of the template,
+   counts the text it reads (`IMPORT_MAX_TEXT_CHARS` in all, `IMPORT_MAX_CELL_CHARS` per cell) and
+   stops at the first limit passed, so a small file that repeats one huge shared string thousands
+   of times is refused after reading a little of it. Messages quote at most `VALUE_SHOWN_CHARS`
+   of any value, and a check keeps its first `PROBLEMS_KEPT` problems and only counts the rest.
+3. `import_check(community_import=...)` parses the stored workbook and checks every row against the
    file itself and against the district as it is now. It writes nothing.
-3. `district_check(rows, district)` is the part of the check that reads the database; the import
+4. `district_check(rows, district)` is the part of the check that reads the database; the import
    runs it again under a row lock before it creates anything.
 
 The first sheet holds the data, row 1 the column titles. Titles and the yes/no and choice values
 are accepted in every language of the site (the translated labels) and as the English values.
 """
 
+import heapq
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -26,9 +32,13 @@ from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from core.exceptions import DomainError
+from core.text import text_clean, text_truncate
 
 from .import_columns import (
     COLUMNS,
@@ -49,9 +59,11 @@ MAX_COMPRESSION_RATIO = 100
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024  # tiny parts compress oddly and are harmless
 MAX_ZIP_MEMBERS = 500
 VALUE_SHOWN_CHARS = 40
-# what the import page lists of a check: the first rows and problems (the counts say how many)
+# what a check keeps and the import page lists: the first rows, problems and new streets (the
+# counts say how many there are in all); the stored preview stays a few hundred kilobytes at most
 ROWS_KEPT = 200
-PROBLEMS_KEPT = 2000
+PROBLEMS_KEPT = 200
+NEW_STREETS_KEPT = 200
 # how often (in data rows) reading a sheet reports its progress
 PROGRESS_EVERY_ROWS = 500
 
@@ -111,11 +123,38 @@ class ImportRow:
 
 
 @dataclass
+class ProblemList:
+    """Problems in the order they are found: the first PROBLEMS_KEPT are kept, the rest counted.
+
+    A file with a bad cell in every row yields hundreds of thousands of problems; nobody reads
+    past the first few hundred, and keeping them all would cost memory and database space.
+    """
+
+    kept: list[Problem] = field(default_factory=list)
+    count: int = 0
+
+    @classmethod
+    def of(cls, *problems: Problem) -> "ProblemList":
+        found = cls()
+        for problem in problems:
+            found.add(problem)
+        return found
+
+    def add(self, problem: Problem) -> None:
+        self.count += 1
+        if len(self.kept) < PROBLEMS_KEPT:
+            self.kept.append(problem)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+@dataclass
 class ImportCheck:
-    """What a workbook would do to a district: the rows, every problem, and the new streets."""
+    """What a workbook would do to a district: the rows, its problems, and the new streets."""
 
     rows: list[ImportRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
     new_streets: list[str] = field(default_factory=list)
 
     @property
@@ -123,13 +162,15 @@ class ImportCheck:
         return not self.problems and bool(self.rows)
 
     def to_preview(self) -> dict[str, Any]:
-        """What the import page shows of this check, as JSON for `CommunityImport.preview`."""
+        """What the import page shows of this check, as JSON for `CommunityImport.preview`:
+        the counts, and the first rows, problems and new streets (bounded in size)."""
         return {
             "row_count": len(self.rows),
-            "problem_count": len(self.problems),
-            "new_streets": self.new_streets,
+            "problem_count": self.problems.count,
+            "new_street_count": len(self.new_streets),
+            "new_streets": self.new_streets[:NEW_STREETS_KEPT],
             "rows": [asdict(row) for row in self.rows[:ROWS_KEPT]],
-            "problems": [asdict(problem) for problem in self.problems[:PROBLEMS_KEPT]],
+            "problems": [asdict(problem) for problem in self.problems.kept[:PROBLEMS_KEPT]],
         }
 
 
@@ -139,16 +180,19 @@ class ImportPreview:
 
     row_count: int = 0
     problem_count: int = 0
+    new_street_count: int = 0
     new_streets: list[str] = field(default_factory=list)
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "ImportPreview":
+        new_streets = list(data.get("new_streets", []))
         return cls(
             row_count=data.get("row_count", 0),
             problem_count=data.get("problem_count", 0),
-            new_streets=list(data.get("new_streets", [])),
+            new_street_count=data.get("new_street_count", len(new_streets)),
+            new_streets=new_streets,
             rows=[ImportRow(**row) for row in data.get("rows", [])],
             problems=[Problem(**problem) for problem in data.get("problems", [])],
         )
@@ -156,6 +200,14 @@ class ImportPreview:
     @property
     def is_ok(self) -> bool:
         return not self.problem_count and bool(self.row_count)
+
+    @property
+    def problems_not_listed(self) -> int:
+        return max(0, self.problem_count - len(self.problems))
+
+    @property
+    def new_streets_not_listed(self) -> int:
+        return max(0, self.new_street_count - len(self.new_streets))
 
 
 # --- the file itself ------------------------------------------------------------------------------
@@ -216,50 +268,211 @@ def workbook_check(file: File) -> None:  # type: ignore[type-arg]
     names = {m.filename for m in members}
     if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
         raise _not_a_workbook()
+    if any(name.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for name in names):
+        raise ImportFileError(
+            _(
+                "The workbook contains macros. In Excel, choose “Save as” and the type “Excel "
+                "Workbook (*.xlsx)”, which leaves them out, then upload it again."
+            )
+        )
 
 
-def _read_sheet(
-    file: IO[bytes], progress: Progress | None = None
-) -> tuple[list[Any] | None, list[tuple[int, tuple[Any, ...]]], bool]:
-    """Row 1 and the non-empty data rows (with their Excel row numbers) of the first sheet.
+class _TextBudget:
+    """Counts the text read from a sheet and refuses the file at the first limit passed.
 
-    Returns (header or None for an empty sheet, rows, whether rows were cut at IMPORT_MAX_ROWS).
-    Raises ImportFileError when openpyxl cannot read the workbook. `progress` is told how much
-    of the sheet is read, as far as the sheet's declared size tells.
+    A cell value that comes from the shared-string table is one object however many cells use
+    it, so a small file can make the check handle gigabytes of text; counting every cell read
+    bounds the work whatever the file's size says.
     """
+
+    def __init__(self) -> None:
+        self.left = settings.IMPORT_MAX_TEXT_CHARS
+        self.cell_limit = settings.IMPORT_MAX_CELL_CHARS
+
+    def take(self, row: int, column: int, value: Any) -> None:
+        """Count one cell (1-based row and column); raise ImportFileError past a limit."""
+        if not isinstance(value, str):
+            return
+        length = len(value)
+        if length > self.cell_limit:
+            raise ImportFileError(
+                _(
+                    "Cell %(cell)s holds %(length)s characters; no column of the template takes "
+                    "more than %(limit)s. The file is refused: correct that cell and upload it "
+                    "again."
+                )
+                % {
+                    "cell": f"{get_column_letter(column)}{row}",
+                    "length": length,
+                    "limit": self.cell_limit,
+                }
+            )
+        self.left -= length
+        if self.left < 0:
+            raise ImportFileError(
+                _(
+                    "The sheet holds more than %(limit)s characters of text, far more than the "
+                    "communities of a district need. The file is refused: check that it holds only "
+                    "the template's columns, or split it into several files."
+                )
+                % {"limit": settings.IMPORT_MAX_TEXT_CHARS}
+            )
+
+
+def _cell_name(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+
+
+# the start of a formula element, with or without a namespace prefix
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _has_formulas(sheet: ReadOnlyWorksheet) -> bool:
+    """Whether the sheet's XML holds any formula: a quick byte search, so that a sheet without
+    formulas (the template has none) is not parsed a second time."""
+    tail = b""
+    with sheet._get_source() as source:  # openpyxl 3.1: the sheet's XML in the archive
+        while chunk := source.read(1024 * 1024):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+def _formula_problems(sheet: ReadOnlyWorksheet, columns: set[int], problems: ProblemList) -> None:
+    """Add a problem for each cell of `columns` (1-based) holding a formula without a calculated
+    result, or whose result is an error (#REF!, #DIV/0! ...).
+
+    openpyxl reads the result Excel saved with the formula; a program that writes formulas
+    without calculating them leaves none, and the cell would read as empty. openpyxl does not
+    say which cells those are, so the sheet's XML is read once more, streamed, to find them.
+    """
+    cell_tag, formula_tag, value_tag = (f"{{{SHEET_MAIN_NS}}}{t}" for t in ("c", "f", "v"))
+    row_tag = f"{{{SHEET_MAIN_NS}}}row"
+    with sheet._get_source() as source:  # openpyxl 3.1: the sheet's XML in the archive
+        for _event, element in iterparse(source):
+            if element.tag == row_tag:
+                element.clear()  # keep memory flat over a long sheet
+                continue
+            if element.tag != cell_tag:
+                continue
+            coordinate = element.get("r")
+            if not coordinate or element.find(formula_tag) is None:
+                continue
+            row, column = coordinate_to_tuple(coordinate)
+            if column not in columns:
+                continue
+            value = element.findtext(value_tag)
+            cell = text_truncate(coordinate, 12)
+            if not value:
+                problems.add(
+                    Problem(
+                        _(
+                            "%(cell)s: the formula has no calculated result. Open the file in "
+                            "Excel, let it calculate, save it, and upload it again; or type the "
+                            "value instead of the formula."
+                        )
+                        % {"cell": cell},
+                        row=row,
+                        column=get_column_letter(column),
+                    )
+                )
+            elif element.get("t") == "e":
+                problems.add(
+                    Problem(
+                        _("%(cell)s: the formula gives the error “%(value)s”.")
+                        % {"cell": cell, "value": text_truncate(value, VALUE_SHOWN_CHARS)},
+                        row=row,
+                        column=get_column_letter(column),
+                    )
+                )
+
+
+def _data_rows(
+    sheet: ReadOnlyWorksheet,
+    positions: list[int],
+    budget: _TextBudget,
+    progress: Progress | None,
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The non-empty data rows of the sheet (row 2 on), as the values at `positions` (0-based)
+    with their Excel row numbers. Counts their text in `budget`, and raises ImportFileError past
+    IMPORT_MAX_ROWS rows or a text limit, as soon as it is passed."""
     max_rows = settings.IMPORT_MAX_ROWS
+    width = max(positions) + 1
+    # the declared size; a workbook written by another program may not declare it
+    last_row = min(sheet.max_row or 0, max_rows + 1)
+    found = 0
+    for number, values in enumerate(
+        sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2
+    ):
+        if progress is not None and last_row and number % PROGRESS_EVERY_ROWS == 0:
+            progress(min(100, 100 * number // last_row))
+        picked = tuple(values[i] if i < len(values) else None for i in positions)
+        if all(_is_blank(v) for v in picked):
+            continue
+        found += 1
+        if found > max_rows:
+            raise ImportFileError(
+                _("The sheet has more than %(limit)s rows of data; split it into several files.")
+                % {"limit": max_rows}
+            )
+        for index, value in zip(positions, picked, strict=True):
+            budget.take(number, index + 1, value)
+        yield number, picked
+
+
+def _parse_sheet(
+    file: IO[bytes], problems: ProblemList, progress: Progress | None
+) -> list[ImportRow]:
+    """Read the first sheet of a checked workbook: its header, then its rows one at a time.
+
+    Returns the valid rows and adds every problem to `problems` (none are read when the header
+    or a formula is wrong). Raises ImportFileError for a problem of the whole file: not a
+    workbook openpyxl can read, an empty sheet, too many rows, or too much text.
+    """
     try:
         workbook = load_workbook(file, read_only=True, data_only=True, keep_links=False)
     except Exception as e:  # openpyxl and the XML parser raise many types for a damaged file
         raise _not_a_workbook() from e
     try:
         if not workbook.worksheets:
-            return None, [], False
+            raise ImportFileError(_empty_sheet())
         sheet = workbook.worksheets[0]
-        header_row = next(sheet.iter_rows(max_row=1, values_only=True), None)
-        header = list(header_row or [])
+        budget = _TextBudget()
+        header = list(next(sheet.iter_rows(max_row=1, values_only=True), None) or [])
+        for column, title in enumerate(header, start=1):
+            budget.take(1, column, title)
+        header = [text_clean(t) if isinstance(t, str) else t for t in header]
         while header and _is_blank(header[-1]):
             header.pop()
         if not header:
-            return None, [], False
-        rows: list[tuple[int, tuple[Any, ...]]] = []
-        # the declared size; a workbook written by another program may not declare it
-        last_row = min(sheet.max_row or 0, max_rows + 1)
-        for number, values in enumerate(
-            sheet.iter_rows(min_row=2, max_col=len(header), values_only=True), start=2
-        ):
-            if progress is not None and last_row and number % PROGRESS_EVERY_ROWS == 0:
-                progress(min(100, 100 * number // last_row))
-            if all(_is_blank(v) for v in values):
-                continue
-            if len(rows) >= max_rows:
-                return header, rows, True
-            rows.append((number, tuple(values)))
-        return header, rows, False
+            raise ImportFileError(_empty_sheet())
+        positions = _map_header(header, problems)
+        if problems:
+            return []
+        rows = _data_rows(sheet, [positions[c.key] for c in COLUMNS], budget, progress)
+        row_problems = ProblemList()
+        found = _read_rows(rows, row_problems)
+        # after the rows, so that a file past a limit is refused before a second reading
+        formula_problems = ProblemList()
+        if _has_formulas(sheet):
+            _formula_problems(sheet, set(range(1, len(header) + 1)), formula_problems)
+        problems_merge(problems, formula_problems, row_problems)
+        if formula_problems:
+            return []  # a cell without its result reads as empty: no row can be trusted
+        if not found and not problems:
+            raise ImportFileError(_("The sheet has column titles but no community below them."))
+        return found
+    except ImportFileError:
+        raise
     except Exception as e:  # a damaged sheet fails while it is read, not when it is opened
         raise _not_a_workbook() from e
     finally:
         workbook.close()
+
+
+def _empty_sheet() -> str:
+    return _("The first sheet is empty: row 1 must hold the column titles.")
 
 
 # --- cells ----------------------------------------------------------------------------------------
@@ -274,27 +487,29 @@ def _shown(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime | date):
         value = value.isoformat()
-    text = str(value).strip()
-    return text if len(text) <= VALUE_SHOWN_CHARS else text[: VALUE_SHOWN_CHARS - 1] + "…"
+    return text_truncate(str(value).strip(), VALUE_SHOWN_CHARS)
 
 
 class _RowReader:
     """Converts the cells of one row, collecting a problem for each bad cell."""
 
-    def __init__(self, number: int, problems: list[Problem], aliases: dict[str, dict[str, Any]]):
+    def __init__(self, number: int, problems: ProblemList, aliases: dict[str, dict[str, Any]]):
         self.number = number
         self.problems = problems
         self.aliases = aliases
         self.is_ok = True
 
     def refuse(self, column: Column, message: str) -> None:
-        self.problems.append(Problem(message=message, row=self.number, column=str(column.title)))
+        self.problems.add(Problem(message=message, row=self.number, column=str(column.title)))
         self.is_ok = False
 
     def params(self, column: Column, value: Any = "") -> dict[str, Any]:
         return {"row": self.number, "column": column.title, "value": _shown(value)}
 
     def read(self, column: Column, value: Any) -> Any:
+        if isinstance(value, str):
+            # no invisible or direction-changing characters in names (nor in any value)
+            value = text_clean(value)
         if _is_blank(value):
             if column.required:
                 self.refuse(
@@ -306,7 +521,7 @@ class _RowReader:
         return getattr(self, f"read_{column.kind}")(column, value)
 
     def read_text(self, column: Column, value: Any) -> str:
-        text = _shown(value) if isinstance(value, float | datetime | date) else str(value).strip()
+        text = _shown(value) if isinstance(value, float | datetime | date) else str(value)
         if column.max_length and len(text) > column.max_length:
             self.refuse(
                 column,
@@ -382,16 +597,17 @@ class _RowReader:
 # --- the sheet ------------------------------------------------------------------------------------
 
 
-def _map_header(header: list[Any]) -> tuple[dict[str, int], list[Problem]]:
+def _map_header(header: list[Any], problems: ProblemList) -> dict[str, int]:
+    """The 0-based position of each column of the template; adds a problem for each unknown,
+    duplicated or missing column."""
     aliases = header_aliases()
     positions: dict[str, int] = {}
-    problems = []
     for index, title in enumerate(header):
         if _is_blank(title):
             continue
         key = aliases.get(normalise(title))
         if key is None:
-            problems.append(
+            problems.add(
                 Problem(
                     _("Row 1: “%(column)s” is not a column of the import template.")
                     % {"column": _shown(title)},
@@ -400,7 +616,7 @@ def _map_header(header: list[Any]) -> tuple[dict[str, int], list[Problem]]:
                 )
             )
         elif key in positions:
-            problems.append(
+            problems.add(
                 Problem(
                     _(
                         "Row 1: the column “%(column)s” appears twice, in columns %(first)s "
@@ -419,29 +635,28 @@ def _map_header(header: list[Any]) -> tuple[dict[str, int], list[Problem]]:
             positions[key] = index
     missing = [str(c.title) for c in COLUMNS if c.key not in positions]
     if missing:
-        problems.append(
+        problems.add(
             Problem(
                 _("Row 1: these columns are missing: %(columns)s.")
                 % {"columns": _(", ").join(missing)},
                 row=1,
             )
         )
-    return positions, problems
+    return positions
 
 
 def _read_rows(
-    rows: Iterable[tuple[int, tuple[Any, ...]]], positions: dict[str, int]
-) -> tuple[list[ImportRow], list[Problem]]:
+    rows: Iterable[tuple[int, tuple[Any, ...]]], problems: ProblemList
+) -> list[ImportRow]:
+    """Convert data rows (the values of COLUMNS, in order) one at a time: the valid rows are
+    returned, a problem is added for each bad cell and each row already seen in the file."""
     aliases = {c.key: value_aliases(c) for c in COLUMNS if c.kind in {"choice", "yes_no"}}
     by_key = {c.key: c for c in COLUMNS}
-    problems: list[Problem] = []
     result = []
     first_seen: dict[tuple[str, str], int] = {}
-    width = max(positions.values()) + 1
-    for number, cells_in_row in rows:
-        values = (*cells_in_row, *[None] * (width - len(cells_in_row)))
+    for number, values in rows:
         reader = _RowReader(number, problems, aliases)
-        cells = {c.key: reader.read(c, values[positions[c.key]]) for c in COLUMNS}
+        cells = {c.key: reader.read(c, value) for c, value in zip(COLUMNS, values, strict=True)}
         if cells["is_difficult"] and not cells["difficult_reason"]:
             reader.refuse(
                 by_key["difficult_reason"],
@@ -459,8 +674,8 @@ def _read_rows(
                     )
                     % {
                         **reader.params(by_key["name"]),
-                        "name": cells["name"],
-                        "street": cells["street"],
+                        "name": _shown(cells["name"]),
+                        "street": _shown(cells["street"]),
                         "first": first_seen[key],
                     },
                 )
@@ -468,39 +683,27 @@ def _read_rows(
                 first_seen[key] = number
         if reader.is_ok:
             result.append(ImportRow(row=number, **cells))
-    return result, problems
+    return result
 
 
 def workbook_parse(
     file: File,  # type: ignore[type-arg]
     progress: Progress | None = None,
-) -> tuple[list[ImportRow], list[Problem]]:
+) -> tuple[list[ImportRow], ProblemList]:
     """Parse an uploaded or stored workbook into valid rows and the problems of the others.
 
-    Checks the file (`workbook_check`), the header (unknown, duplicated and missing columns) and
-    every cell; a file with a header problem yields no rows. Touches no database table. Reading
-    the sheet (most of the time) is reported to `progress`.
+    Checks the file (`workbook_check`), the header (unknown, duplicated and missing columns),
+    formulas without a result, and every cell; a file with a header or formula problem yields no
+    rows, and one that passes a limit (rows, text) yields only that problem. Touches no database
+    table. Reading the sheet (most of the time) is reported to `progress`.
     """
+    problems = ProblemList()
     try:
         workbook_check(file)
-        header, raw_rows, is_cut = _read_sheet(file, progress)
+        rows = _parse_sheet(file, problems, progress)
     except ImportFileError as e:
-        return [], [Problem(str(e))]
-    if header is None:
-        return [], [Problem(_("The first sheet is empty: row 1 must hold the column titles."))]
-    positions, problems = _map_header(header)
-    if problems:
-        return [], problems
-    if is_cut:
-        return [], [
-            Problem(
-                _("The sheet has more than %(limit)s rows of data; split it into several files.")
-                % {"limit": settings.IMPORT_MAX_ROWS}
-            )
-        ]
-    if not raw_rows:
-        return [], [Problem(_("The sheet has column titles but no community below them."))]
-    return _read_rows(raw_rows, positions)
+        return [], ProblemList.of(Problem(str(e)))
+    return rows, problems
 
 
 def district_check(rows: list[ImportRow], district: District) -> ImportCheck:
@@ -514,7 +717,7 @@ def district_check(rows: list[ImportRow], district: District) -> ImportCheck:
     check = ImportCheck()
     for row in rows:
         if (row.street, row.name) in existing:
-            check.problems.append(
+            check.problems.add(
                 Problem(
                     _(
                         "Row %(row)s, “%(column)s”: “%(name)s” already exists in “%(street)s”. The "
@@ -523,8 +726,8 @@ def district_check(rows: list[ImportRow], district: District) -> ImportCheck:
                     % {
                         "row": row.row,
                         "column": name_title,
-                        "name": row.name,
-                        "street": row.street,
+                        "name": _shown(row.name),
+                        "street": _shown(row.street),
                     },
                     row=row.row,
                     column=name_title,
@@ -536,10 +739,23 @@ def district_check(rows: list[ImportRow], district: District) -> ImportCheck:
     return check
 
 
-def checks_merge(check: ImportCheck, file_problems: list[Problem]) -> ImportCheck:
-    """Add the problems of the file itself to a district check: every problem, sorted by row,
-    and no row to import when there is any problem."""
-    check.problems = sorted([*file_problems, *check.problems], key=lambda p: p.row or 0)
+def problems_merge(into: ProblemList, *others: ProblemList) -> None:
+    """Merge problem lists found in row order into `into`, by row; their counts add up.
+
+    Each list holds its first problems in row order, so the first PROBLEMS_KEPT of the lists
+    merged are the first PROBLEMS_KEPT of all."""
+    count = into.count + sum(other.count for other in others)
+    kept = list(heapq.merge(into.kept, *(o.kept for o in others), key=lambda p: p.row or 0))
+    into.kept = kept[:PROBLEMS_KEPT]
+    into.count = count
+
+
+def checks_merge(check: ImportCheck, file_problems: ProblemList) -> ImportCheck:
+    """Add the problems of the file itself to a district check: the first problems of both, by
+    row, and their total count; no row to import when there is any problem."""
+    problems = ProblemList(kept=list(file_problems.kept), count=file_problems.count)
+    problems_merge(problems, check.problems)
+    check.problems = problems
     if check.problems:
         check.rows = []
         check.new_streets = []

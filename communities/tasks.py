@@ -30,3 +30,12 @@ def community_import_files_purge_task() -> None:
     from .services.imports import community_import_files_purge
 
     community_import_files_purge()
+
+
+@shared_task  # type: ignore[untyped-decorator]
+def community_imports_requeue_task() -> None:
+    """Every few minutes (settings.CELERY_BEAT_SCHEDULE): enqueue again the tasks of imports
+    whose message was lost; safe to run twice."""
+    from .services.imports import community_imports_requeue
+
+    community_imports_requeue()

@@ -34,6 +34,7 @@ from django.utils.translation import ngettext
 from accounts.models import SecurityEvent, User
 from accounts.services import security_event_record
 from core.exceptions import DomainError
+from core.uploads import upload_name
 
 from ..importing import (
     CommunityImportError,
@@ -41,6 +42,7 @@ from ..importing import (
     ImportFileError,
     ImportRow,
     Problem,
+    ProblemList,
     Progress,
     checks_merge,
     district_check,
@@ -85,7 +87,7 @@ def community_import_create(
     from ..tasks import community_import_check_task
 
     community_import = CommunityImport(
-        district=district, uploaded_by=by, original_name=(file.name or "")[:255]
+        district=district, uploaded_by=by, original_name=upload_name(file)
     )
     community_import.file.save("upload.xlsx", file, save=False)
     community_import.save()
@@ -106,8 +108,9 @@ def community_import_check(*, import_id: str) -> None:
     """Check an uploaded workbook and store the result for the import page (the check task).
 
     Writes nothing but the import's own row: previewed when the file can be imported, failed
-    with the problems otherwise. Safe to run twice: the result is stored only while the import
-    is still being checked. Runs outside a transaction, so that the page sees the progress.
+    with the problems otherwise (and the refused file deleted). Safe to run twice: the result is
+    stored only while the import is still being checked. Runs outside a transaction, so that the
+    page sees the progress.
     """
     community_import = (
         CommunityImport.objects.select_related("district")
@@ -119,15 +122,16 @@ def community_import_check(*, import_id: str) -> None:
     checking = CommunityImport.objects.filter(pk=import_id, status=Status.CHECKING)
 
     def progress(percent: int) -> None:
-        checking.update(progress=max(0, min(99, percent)))
+        # updated_at too: a check that makes progress is not one whose message was lost
+        checking.update(progress=max(0, min(99, percent)), updated_at=timezone.now())
 
     try:
         check = import_check(community_import=community_import, progress=progress)
     except ImportFileError as e:
-        check = ImportCheck(problems=[Problem(str(e))])
+        check = ImportCheck(problems=ProblemList.of(Problem(str(e))))
     if not check.rows and not check.problems:
-        check.problems.append(Problem(_("The file holds no community to import.")))
-    checking.update(
+        check.problems.add(Problem(_("The file holds no community to import.")))
+    stored = checking.update(
         status=Status.PREVIEWED if check.is_ok else Status.FAILED,
         preview=check.to_preview(),
         error="" if check.is_ok else _refusal(check.problems),
@@ -135,6 +139,9 @@ def community_import_check(*, import_id: str) -> None:
         progress=100,
         updated_at=timezone.now(),
     )
+    if stored and not check.is_ok:
+        # a refused file is never imported: it is not kept (a corrected one is uploaded anew)
+        _file_delete(import_id=import_id)
 
 
 @transaction.atomic
@@ -204,14 +211,14 @@ def _progress_callback(import_id: str, claimed_at: datetime) -> Progress:
     return progress
 
 
-def _refusal(problems: list[Problem]) -> str:
+def _refusal(problems: ProblemList) -> str:
     """The reason an import failed, in a few sentences: how many problems, and the first ones."""
     summary = ngettext(
         "The file has %(count)s problem; nothing was imported.",
         "The file has %(count)s problems; nothing was imported.",
-        len(problems),
-    ) % {"count": len(problems)}
-    return "\n".join([summary, *(p.message for p in problems[:PROBLEMS_QUOTED])])
+        problems.count,
+    ) % {"count": problems.count}
+    return "\n".join([summary, *(p.message for p in problems.kept[:PROBLEMS_QUOTED])])
 
 
 def _fail(import_id: str, claimed_at: datetime, message: str) -> None:
@@ -272,7 +279,7 @@ def _apply_rows(
     import_id: str,
     claimed_at: datetime,
     rows: list[ImportRow],
-    file_problems: list[Problem],
+    file_problems: ProblemList,
     progress: Progress,
 ) -> None:
     # under the import's lock, and only while the claim is still ours
@@ -287,7 +294,7 @@ def _apply_rows(
     by = community_import.confirmed_by
     check = checks_merge(district_check(rows, community_import.district), file_problems)
     if not check.rows and not check.problems:
-        check.problems.append(Problem(_("The file holds no community to import.")))
+        check.problems.add(Problem(_("The file holds no community to import.")))
     streets_created = 0
     if not check.problems:
         try:
@@ -295,7 +302,7 @@ def _apply_rows(
             with transaction.atomic():
                 streets_created = _create_all(check, community_import.district, by, progress)
         except (IntegrityError, CommunityError):
-            check.problems.append(
+            check.problems.add(
                 Problem(
                     _(
                         "Someone changed the district's streets or communities while the import "
@@ -386,3 +393,37 @@ def community_import_files_purge(*, now: datetime | None = None) -> int:
         _file_delete(import_id=str(import_id))
         purged += 1
     return purged
+
+
+def community_imports_requeue(*, now: datetime | None = None) -> int:
+    """Enqueue again the tasks of imports that waited too long for theirs (the periodic task).
+
+    An import being checked, or confirmed and waiting to be imported, whose last change is older
+    than IMPORT_REQUEUE_AFTER_SECONDS has most likely lost its message (a broker restarted
+    without persistence); so has an import still being imported after CELERY_TASK_TIME_LIMIT.
+    Each gets its task again, on commit. Safe to run twice and safe when the first message was
+    only late: the check stores its result only while the import is being checked, and the
+    import task claims the import by its status, so a second delivery does nothing. Returns how
+    many tasks were enqueued.
+    """
+    from ..tasks import community_import_apply_task, community_import_check_task
+
+    now = now or timezone.now()
+    waited = now - timedelta(seconds=settings.IMPORT_REQUEUE_AFTER_SECONDS)
+    stale_applying = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    lost = CommunityImport.objects.filter(
+        Q(status__in=[Status.CHECKING, Status.QUEUED], updated_at__lt=waited)
+        | Q(status=Status.APPLYING, started_at__lt=stale_applying)
+    ).values_list("pk", "status")
+    enqueued = 0
+    for import_id, status in lost.iterator():
+        task = (
+            community_import_check_task
+            if status == Status.CHECKING
+            else community_import_apply_task
+        )
+        transaction.on_commit(partial(task.delay, import_id=str(import_id)))
+        enqueued += 1
+    if enqueued:
+        logger.warning("enqueued the tasks of %s waiting community imports again", enqueued)
+    return enqueued
