@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 from core.history import REASON_MAX
+from core.text import text_truncate
+from core.uploads import UploadField
 
 from .importing import ImportFileError, workbook_check
 from .models import Committee, Community, District, Street
@@ -62,7 +64,7 @@ class CommunityImportForm(StyledFormMixin, forms.Form):
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.none(), empty_label=None
     )
-    file = forms.FileField(
+    file = UploadField(
         label=_("Workbook (.xlsx)"),
         widget=forms.ClearableFileInput(
             attrs={
@@ -85,7 +87,7 @@ class CommunityImportForm(StyledFormMixin, forms.Form):
         if not (file.name or "").lower().endswith(".xlsx"):
             raise forms.ValidationError(
                 _("“%(name)s” is not an Excel workbook; upload a file saved as .xlsx."),
-                params={"name": file.name},
+                params={"name": text_truncate(file.name)},
             )
         try:
             workbook_check(file)

@@ -3,7 +3,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -49,4 +52,25 @@ class IdleSessionTimeoutMiddleware:
                 logout(request)
             elif self.key not in request.session or now - last_seen >= self.resolution:
                 request.session[self.key] = now
+        return self.get_response(request)
+
+
+class UnreadableUploadMiddleware:
+    """Answer an upload whose multipart body Django cannot read with a page in the user's language.
+
+    Django refuses such a body (a part header past its size limit, for instance a file name of
+    thousands of characters, or a truncated body) with a bare English "Bad Request (400)" when
+    the first code reads `request.POST`. This reads it first, before the CSRF check and the view,
+    and answers the same 400 with a page that says what to do. Nothing else is read or written.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                request.POST  # noqa: B018 (parses the body, or raises)
+            except (MultiPartParserError, TooManyFilesSent):
+                return render(request, "core/upload_unreadable.html", status=400)
         return self.get_response(request)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import IdField, InputRulesMixin, StyledFormMixin
 from core.history import REASON_MAX
 from core.http import id_parse
+from core.uploads import UploadField
 
 from .models import CommunityPlan, PlanStep, PublicNotice, StageTemplate
 from .selectors.worklist import WorklistFilters
@@ -79,14 +80,14 @@ class StepForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 class EvidenceForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=_("Photo or PDF"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf,.heic"}),
     )
 
 
 class NoticeForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
-    photo = forms.FileField(
+    photo = UploadField(
         label=_("Photo of the notice"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf,.heic"}),

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import DomainError
+from core.text import text_truncate
+from core.uploads import upload_name
 
 from ..models import Evidence, PlanStep
 from .plans import stage_check_open, step_lock
@@ -52,7 +54,7 @@ def upload_check(file: UploadedFile) -> str:
     is one of FILE_TYPES whatever its name says. Returns the content type; raises EvidenceError.
     """
     limit = settings.EVIDENCE_MAX_BYTES
-    name = file.name or ""
+    name = text_truncate(upload_name(file))
     if not file.size:
         raise EvidenceError(_("“%(name)s” is empty.") % {"name": name})
     if file.size > limit:
@@ -98,7 +100,7 @@ def evidence_add(*, step: PlanStep, file: UploadedFile, by: User) -> Evidence:
     stage_check_open(step.stage)
     evidence = Evidence(
         step=step,
-        original_name=PurePath((file.name or "").replace("\\", "/")).name[:200],
+        original_name=upload_name(file),
         content_type=content_type,
         size=file.size or 0,
         uploaded_by=by,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import ConflictError, DomainError
 from core.http import AuthenticatedHttpRequest
+from core.text import text_truncate
 
 from ..forms import (
     NOTICE_PLACES,
@@ -215,7 +216,9 @@ def evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     error = notice = ""
     if not form.is_valid():
-        error = _("Choose a photo or PDF to upload.")
+        # the field says what is wrong: no file chosen, an empty file, a name too long
+        errors = [str(e) for e in form.errors.get("file") or []]
+        error = " ".join(errors) or _("Choose a photo or PDF to upload.")
     else:
         try:
             evidence = evidence_add_service(
@@ -224,7 +227,7 @@ def evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             error = str(e)
         else:
-            notice = _("“%(name)s” attached.") % {"name": evidence.original_name}
+            notice = _("“%(name)s” attached.") % {"name": text_truncate(evidence.original_name)}
     if request.htmx:
         step_form = StepForm(instance=step, initial={"version": step.version})
         return _editor(request, step, step_form, error=error, notice=notice)
