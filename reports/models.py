@@ -1,7 +1,9 @@
 """Weekly report runs and their files.
 
 These are artifacts, not records anyone audits: they are not history-tracked, so a worker claims a
-run with a conditional `.update()` on its status (see `services.report_render`).
+run with a conditional `.update()` on its status (see `services.report_render`). A finished run's
+file is never written again: rendering the same week once more makes a new run, the next
+`version`, with its own file beside the old one.
 """
 
 import uuid
@@ -42,6 +44,15 @@ class ReportRun(models.Model):
     iso_year = models.PositiveSmallIntegerField(_("ISO year"))
     iso_week = models.PositiveSmallIntegerField(_("ISO week"))
     kind = models.CharField(_("format"), max_length=4, choices=Kind.choices)
+    version = models.PositiveSmallIntegerField(
+        _("version"), default=1, help_text=_("1 for the first rendering of the week, then 2, 3…")
+    )
+    token = models.UUIDField(
+        _("file token"),
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_("Names the run's file on disk: random, so that the name cannot be guessed."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
@@ -64,19 +75,20 @@ class ReportRun(models.Model):
     class Meta:
         verbose_name = _("report run")
         verbose_name_plural = _("report runs")
-        ordering = ["-iso_year", "-iso_week", "district", "street", "kind"]
+        ordering = ["-iso_year", "-iso_week", "district", "street", "kind", "-version"]
         constraints = [
             # NULL is distinct from NULL in a unique index: the district's own report needs its own
             models.UniqueConstraint(
-                fields=["district", "iso_year", "iso_week", "kind"],
+                fields=["district", "iso_year", "iso_week", "kind", "version"],
                 condition=Q(street__isnull=True),
-                name="one_district_report_per_week_and_kind",
+                name="one_district_report_per_week_kind_version",
             ),
             models.UniqueConstraint(
-                fields=["district", "street", "iso_year", "iso_week", "kind"],
+                fields=["district", "street", "iso_year", "iso_week", "kind", "version"],
                 condition=Q(street__isnull=False),
-                name="one_street_report_per_week_and_kind",
+                name="one_street_report_per_week_kind_version",
             ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="report_run_version_positive"),
             models.CheckConstraint(
                 condition=Q(iso_week__gte=1, iso_week__lte=53),
                 name="report_run_iso_week_range",
@@ -89,7 +101,7 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         scope = self.street.name if self.street_id and self.street else self.district.name
-        return f"{scope} {self.week_label} {self.kind}"
+        return f"{scope} {self.week_label} {self.kind} v{self.version}"
 
     @property
     def week_label(self) -> str:
@@ -101,7 +113,10 @@ class ReportRun(models.Model):
 
 
 class ReportFile(models.Model):
-    """The file of a finished run, on disk under MEDIA_ROOT/reports/ (like pretix's CachedFile)."""
+    """The file of a finished run, on disk under MEDIA_ROOT/reports/ (like pretix's CachedFile).
+
+    Never served from the media root: only `reports:download` streams it, after the access check.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     run = models.OneToOneField(
@@ -126,4 +141,5 @@ class ReportFile(models.Model):
         run = self.run
         scope = f"{run.district.name}-{run.street.name}" if run.street else run.district.name
         extension = self.path.rsplit(".", 1)[-1]
-        return f"{scope}-{run.week_label}.{extension}"
+        version = f"-v{run.version}" if run.version > 1 else ""
+        return f"{scope}-{run.week_label}{version}.{extension}"

@@ -1,8 +1,11 @@
-"""Who sees which report run. Asks the scope rule in `communities.permissions`.
+"""Who sees which report run, and who may ask for one. Asks the scope rule in
+`communities.permissions`.
 
-A district's own report needs a view grant on the district (office, discipline, supervision); a
-street's report needs a view grant on that street or its district (its officials, and the district's
-readers). Anything else is a 404 (OutOfScope).
+Reading: a district's own report needs a view grant on the district (office, discipline,
+supervision); a street's report needs a view grant on that street or its district (its officials,
+and the district's readers). Generating is a write: a district's report needs an edit grant on the
+district (the office), a street's report an edit grant on the street or its district (its officials,
+the office); read-only roles may not. Anything else is a 404 (OutOfScope).
 """
 
 from uuid import UUID
@@ -12,10 +15,12 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from communities.models import District, Street
 from communities.permissions import OutOfScope, districts_for_user, streets_for_user
+from core.http import id_parse
 
 from .models import ReportFile, ReportRun
 
 VIEW = "view_community"
+GENERATE = "change_community"
 
 
 def runs_for_user(user: User) -> QuerySet[ReportRun]:
@@ -47,27 +52,27 @@ def access_report_file(user: User, pk: UUID) -> ReportFile:
 
 
 def report_districts_for_user(user: User) -> QuerySet[District]:
-    """Districts whose own report the user may ask for."""
-    return districts_for_user(user, perm=VIEW).order_by("name")
+    """Districts whose own report the user may ask for (an edit grant on the district)."""
+    return districts_for_user(user, perm=GENERATE).order_by("name")
 
 
 def report_streets_for_user(user: User) -> QuerySet[Street]:
-    """Streets whose report the user may ask for."""
-    return streets_for_user(user, perm=VIEW).order_by("district__name", "name")
+    """Streets whose report the user may ask for (an edit grant on the street or its district)."""
+    return streets_for_user(user, perm=GENERATE).order_by("district__name", "name")
 
 
-def access_report_scope(
-    user: User, *, district_id: int | None, street_id: int | None
-) -> tuple[District, Street | None]:
-    """The district (and street) of a report the user asks for, or Http404."""
-    if street_id is not None:
-        street = report_streets_for_user(user).filter(pk=street_id).first()
-        if street is None:
-            raise OutOfScope
-        return street.district, street
-    district = (
-        report_districts_for_user(user).filter(pk=district_id).first() if district_id else None
-    )
-    if district is None:
-        raise OutOfScope
-    return district, None
+def access_report_scope(user: User, *, scope: str) -> tuple[District, Street | None]:
+    """The district (and street) of the report the user asks for, from the form's `scope`
+    (`district-<id>` or `street-<id>`), when the user may generate it; otherwise Http404, also for
+    a `scope` that names nothing."""
+    level, _dash, raw_id = scope.partition("-")
+    pk = id_parse(raw_id)
+    if pk is not None and level == "street":
+        street = report_streets_for_user(user).filter(pk=pk).first()
+        if street is not None:
+            return street.district, street
+    elif pk is not None and level == "district":
+        district = report_districts_for_user(user).filter(pk=pk).first()
+        if district is not None:
+            return district, None
+    raise OutOfScope

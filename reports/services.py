@@ -1,13 +1,17 @@
 """Writes of the weekly report: request a run, render it exactly once, dispatch the week's runs.
 
-Exactly once per (district, street, week, kind): the database allows one `ReportRun` per key, a
-worker claims a run by moving it from queued to rendering with a conditional `.update()`, and the
-file is written to a temporary name beside its final one, flushed to disk, and renamed into place
-(`os.replace`, atomic on one filesystem) only by the worker that still holds the claim. A second
-delivery of the task finds the run claimed or done and returns. A worker killed mid-render leaves
-the run in rendering: once `settings.REPORT_RENDER_TIMEOUT` has passed (at least the task's time
-limit, and shorter than the broker's visibility timeout, so a redelivered message finds it stale)
-the next delivery or request claims it again and overwrites the same final name.
+Exactly once per run: the database allows one `ReportRun` per (district, street, week, kind,
+version), a worker claims a run by moving it from queued to rendering with a conditional
+`.update()`, and the file is written to a temporary name beside its final one, flushed to disk, and
+renamed into place (`os.replace`, atomic on one filesystem) only by the worker that still holds the
+claim. A second delivery of the task finds the run claimed or done and returns. A worker killed
+mid-render leaves the run in rendering: once `settings.REPORT_RENDER_TIMEOUT` has passed (at least
+the task's time limit, and shorter than the broker's visibility timeout, so a redelivered message
+finds it stale) the next delivery or request claims it again and overwrites the same final name.
+
+A done run is never claimed again, so an archived file is never rewritten: asking for a week that
+is done once more (`force`) makes the next version, a new run with its own file. Each run's file is
+named by the run's random `token`, not by its district or week, so that no one can guess it.
 
 The `weekly_report` command writes through `report_file_write` too: the same code as the task.
 """
@@ -23,9 +27,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +38,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.models import District, Street
 from core.exceptions import DomainError
+from core.tasks import enqueue_on_commit
+from core.text import text_truncate
 from election.models import Campaign
 
 from .models import ReportFile, ReportRun
@@ -78,7 +85,9 @@ def iso_week_parse(text: str) -> tuple[int, int]:
     is not a week."""
     match = _WEEK_FORMAT.match(text.strip())
     if match is None:
-        raise ReportError(_("“%(value)s” is not a week; write it like 2026-W48.") % {"value": text})
+        raise ReportError(
+            _("“%(value)s” is not a week; write it like 2026-W48.") % {"value": text_truncate(text)}
+        )
     iso_year, iso_week = int(match[1]), int(match[2])
     iso_week_monday(iso_year, iso_week)
     return iso_year, iso_week
@@ -90,13 +99,67 @@ def current_iso_week() -> tuple[int, int]:
     return year, week
 
 
-def report_relative_path(
-    *, district: District, street: Street | None, iso_year: int, iso_week: int, kind: str
-) -> str:
-    """The run's final file, relative to MEDIA_ROOT: the same for every attempt of the run."""
-    suffix = f"-street-{street.pk}" if street is not None else ""
-    name = f"{iso_year}-W{iso_week:02d}{suffix}.{EXTENSIONS[kind]}"
-    return f"{REPORTS_DIR}/{district.code}/{name}"
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def report_campaign(district: District) -> Campaign | None:
+    """The campaign whose weeks the district's reports cover: its latest running or closed one."""
+    return (
+        Campaign.objects.filter(
+            district=district, status__in=[Campaign.Status.RUNNING, Campaign.Status.CLOSED]
+        )
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+
+
+def report_week_range(*, district: District, today: date | None = None) -> tuple[date, date]:
+    """The Mondays of the first and the last week a report of the district may cover: from the
+    week its campaign (`report_campaign`) started to the current week. The first may come after
+    the last (a campaign that starts next week): then no week may be reported yet.
+
+    Raises ReportError when the district has no running or closed campaign.
+    """
+    campaign = report_campaign(district)
+    if campaign is None:
+        raise ReportError(
+            _("%(district)s has no started campaign, so there is no week to report on yet.")
+            % {"district": district.name}
+        )
+    return _monday(campaign.starts_on), _monday(today or timezone.localdate())
+
+
+def report_week_check(
+    *, district: District, iso_year: int, iso_week: int, today: date | None = None
+) -> None:
+    """Raise ReportError unless the ISO week exists and lies within `report_week_range`: a
+    report of a week before the campaign, or of a week still to come, is refused before any run
+    is stored. The dispatcher requests only weeks of the same range."""
+    monday = iso_week_monday(iso_year, iso_week)
+    first, last = report_week_range(district=district, today=today)
+    if first <= monday <= last:
+        return
+    if first > last:
+        raise ReportError(
+            _("The campaign starts in week %(first)s; there is no week to report on yet.")
+            % {"first": _week_label(first)}
+        )
+    raise ReportError(
+        _("Choose a week from %(first)s (the campaign's first) to %(last)s (this week).")
+        % {"first": _week_label(first), "last": _week_label(last)}
+    )
+
+
+def _week_label(monday: date) -> str:
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def report_relative_path(*, token: uuid.UUID, kind: str) -> str:
+    """The run's final file, relative to MEDIA_ROOT: the same for every attempt of the run, and
+    named by its random token alone (no district, week or version in it)."""
+    return f"{REPORTS_DIR}/{token.hex}.{EXTENSIONS[kind]}"
 
 
 def _sha256(path: Path) -> str:
@@ -190,12 +253,13 @@ def report_run_request(
 ) -> ReportRun:
     """Ask for a report (district, or one street of it) of one ISO week in one format.
 
-    Idempotent: the run is unique per (district, street, week, kind). A new, failed or stale run is
-    (re)queued and the render task enqueued on commit; a queued run is enqueued again (a second
-    delivery is harmless); a run being rendered is left alone; a done run too, unless `force`,
-    which renders it again (its file stays downloadable until the new one replaces it).
-    `by` is None for the schedule. Raises ReportError for an unknown format or week, or a street
-    of another district.
+    Acts on the latest version of the (district, street, week, kind). Idempotent: a new, failed or
+    stale run is (re)queued and the render task enqueued on commit; a queued run is enqueued again
+    (a second delivery is harmless); a run being rendered is left alone; a done run too, unless
+    `force`, which queues the next version, a new run beside it: the done run and its file stay as
+    they are. Two forced requests at once make one new version. `by` is None for the schedule.
+    Does not check the week against the campaign (`report_week_check` does, for the form). Raises
+    ReportError for an unknown format or week, or a street of another district.
     """
     from .tasks import report_render_task
 
@@ -207,21 +271,24 @@ def report_run_request(
             _("“%(street)s” is not a street of %(district)s.")
             % {"street": street.name, "district": district.name}
         )
-    run, created = ReportRun.objects.get_or_create(
-        district=district,
-        street=street,
-        iso_year=iso_year,
-        iso_week=iso_week,
-        kind=kind,
-        defaults={"requested_by": by},
-    )
-    if not created:
-        run = ReportRun.objects.select_for_update().get(pk=run.pk)
-        stale = run.status == ReportRun.Status.RENDERING and _is_stale(run.started_at)
-        if run.status == ReportRun.Status.RENDERING and not stale:
-            return run
-        if run.status == ReportRun.Status.DONE and not force:
-            return run
+    key: dict[str, Any] = {
+        "district": district,
+        "street": street,
+        "iso_year": iso_year,
+        "iso_week": iso_week,
+        "kind": kind,
+    }
+    latest = ReportRun.objects.select_for_update().filter(**key).order_by("-version").first()
+    if latest is None:
+        run = _version_create(key, version=1, by=by)
+    elif latest.status == ReportRun.Status.DONE:
+        if not force:
+            return latest
+        run = _version_create(key, version=latest.version + 1, by=by)
+    elif latest.status == ReportRun.Status.RENDERING and not _is_stale(latest.started_at):
+        return latest
+    else:
+        run = latest
         if run.status != ReportRun.Status.QUEUED:
             run.status = ReportRun.Status.QUEUED
             run.progress = 0
@@ -230,8 +297,18 @@ def report_run_request(
             if by is not None:
                 run.requested_by = by
             run.save(update_fields=["status", "progress", "error", "finished_at", "requested_by"])
-    transaction.on_commit(partial(report_render_task.delay, run_id=run.pk))
+    enqueue_on_commit(report_render_task, run_id=run.pk)
     return run
+
+
+def _version_create(key: dict[str, Any], *, version: int, by: User | None) -> ReportRun:
+    # another request may have created this version since we read the latest one (the unique
+    # constraint tells us): then that run is the one asked for, queued a moment ago
+    try:
+        with transaction.atomic():
+            return ReportRun.objects.create(**key, version=version, requested_by=by)
+    except IntegrityError:
+        return ReportRun.objects.select_for_update().get(**key, version=version)
 
 
 def _is_stale(started_at: datetime | None) -> bool:
@@ -291,7 +368,7 @@ def report_render(*, run_id: int) -> None:
     Runs outside a transaction: the claim commits at once so that other workers see it. Returns
     without doing anything when the run is done, failed, missing, or rendered by another worker.
     On success the final file `report_relative_path(...)` holds the report, one `ReportFile`
-    (created, or updated on a forced re-render) records its size and SHA-256, and the run is done.
+    records its size and SHA-256, and the run is done (and never rendered again).
     A DomainError marks the run failed with its message (an outcome, not retried); an
     OperationalError puts the run back in the queue and propagates, for the task to retry; any
     other error marks the run failed and is logged.
@@ -300,13 +377,7 @@ def report_render(*, run_id: int) -> None:
     if claimed_at is None:
         return
     run = ReportRun.objects.select_related("district", "street").get(pk=run_id)
-    relative = report_relative_path(
-        district=run.district,
-        street=run.street,
-        iso_year=run.iso_year,
-        iso_week=run.iso_week,
-        kind=run.kind,
-    )
+    relative = report_relative_path(token=run.token, kind=run.kind)
     final = Path(settings.MEDIA_ROOT) / relative
     _remove_leftovers(final)
     try:
@@ -374,17 +445,18 @@ def reports_dispatch(*, today: date | None = None) -> list[ReportRun]:
     """Request this ISO week's runs of every district with a running campaign, and catch up.
 
     For each such district: the district's PDF and Excel, and each street's PDF, for the current
-    week and for every past week since the campaign's start (at most CATCH_UP_WEEKS back) that
-    has no done run. Idempotent: done runs are left alone, a second call only enqueues the
-    not-yet-done runs again (their render is exactly-once). Returns the runs it requested.
+    week and for every past week of `report_week_range` (the weeks the form accepts; at most
+    CATCH_UP_WEEKS back) that has no done run. Idempotent: done runs are left alone, a second call
+    only enqueues the not-yet-done runs again (their render is exactly-once). Returns the runs it
+    requested.
     """
     today = today or timezone.localdate()
     earliest = today - timedelta(weeks=CATCH_UP_WEEKS)
     requested = []
-    campaigns = Campaign.objects.filter(status=Campaign.Status.RUNNING).select_related("district")
-    for campaign in campaigns.order_by("pk"):
-        district = campaign.district
-        weeks = _weeks(max(campaign.starts_on, earliest), today)
+    districts = District.objects.filter(campaigns__status=Campaign.Status.RUNNING).distinct()
+    for district in districts.order_by("pk"):
+        first, last = report_week_range(district=district, today=today)
+        weeks = _weeks(max(first, earliest), last)
         if not weeks:
             continue
         streets = list(Street.objects.filter(district=district).order_by("pk"))
@@ -415,3 +487,24 @@ def reports_dispatch(*, today: date | None = None) -> list[ReportRun]:
                 )
                 requested.append(run)
     return requested
+
+
+def report_runs_requeue() -> int:
+    """Send the render task again for every run queued for longer than
+    `settings.REPORT_REQUEUE_AFTER_SECONDS`: its message was lost (the broker was down when it was
+    requested, or restarted without persistence). Safe to call any time: a run whose message is
+    still on its way is only claimed once. Returns how many runs it enqueued.
+    """
+    from .tasks import report_render_task
+
+    waiting_since = timezone.now() - timedelta(seconds=settings.REPORT_REQUEUE_AFTER_SECONDS)
+    run_ids = list(
+        ReportRun.objects.filter(
+            status=ReportRun.Status.QUEUED, created_at__lte=waiting_since
+        ).values_list("pk", flat=True)
+    )
+    for run_id in run_ids:
+        enqueue_on_commit(report_render_task, run_id=run_id)
+    if run_ids:
+        logger.warning("enqueued %s waiting report runs again", len(run_ids))
+    return len(run_ids)

@@ -1,4 +1,7 @@
-"""The report archive, generate-now with its progress, and downloads behind the access check."""
+"""The report archive, generate-now with its progress, and downloads behind the access check.
+
+Report files are never served from the media root; `download` is the only way to one.
+"""
 
 from collections.abc import Iterator
 from functools import partial
@@ -47,13 +50,14 @@ def archive(request: AuthenticatedHttpRequest) -> HttpResponse:
     # newest week first; in a week, the district's own report before its streets'
     runs = (
         runs_for_user(request.user)
-        .select_related("file")
+        .select_related("file", "requested_by")
         .order_by(
             "-iso_year",
             "-iso_week",
             "district__name",
             F("street__name").asc(nulls_first=True),
             "kind",
+            "-version",
         )
     )
     page = Paginator(runs, PER_PAGE).get_page(request.GET.get("page"))
@@ -73,14 +77,22 @@ def archive(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reports/archive.html", context)
 
 
+def _refused(request: AuthenticatedHttpRequest, errors: list[str]) -> HttpResponse:
+    # htmx puts the answer where the run's progress goes; a plain form gets the archive back
+    if request.htmx:
+        return render(request, "reports/_request_refused.html", {"errors": errors})
+    for error in errors:
+        messages.error(request, error)
+    return redirect("reports:archive")
+
+
 @require_POST
 @login_required
 def generate(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ReportRequestForm(request.POST)
+    district, street = access_report_scope(request.user, scope=request.POST.get("scope", ""))
+    form = ReportRequestForm(request.POST, district=district)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("reports:archive")
-    district, street = access_report_scope(request.user, **form.scope_ids())
+        return _refused(request, [str(e) for errors in form.errors.values() for e in errors])
     iso_year, iso_week = form.cleaned_data["week"]
     try:
         run = report_run_request(
@@ -93,8 +105,7 @@ def generate(request: AuthenticatedHttpRequest) -> HttpResponse:
             force=True,
         )
     except DomainError as e:
-        messages.error(request, str(e))
-        return redirect("reports:archive")
+        return _refused(request, [str(e)])
     if request.htmx:
         return redirect("reports:run-status", pk=run.pk)
     return redirect(f"{reverse('reports:archive')}?run={run.pk}")

@@ -80,3 +80,5 @@ def test_url_permission_matrix(name: str, role: str, world: World) -> None:
     data = case.data(world) if case.data else None
     response = getattr(client, case.method)(url, data=data)
     assert response.status_code == case.status_for(role), (name, role, url)
+    if case.after is not None:
+        case.after(world, role, response)

@@ -54,7 +54,9 @@ class Case:
     `kwargs(world)` gives the URL arguments (pointing at `community` or the street official's
     objects, so `outsider` shows the other-scope answer). `data(world)` gives a POST body;
     `query` is a query string, or a callable that makes one from the world.
-    `expect` maps each role to a status; roles not listed get `default`.
+    `expect` maps each role to a status; roles not listed get `default`. `after(world, role,
+    response)`, if given, checks what the request did to the data (a write that was refused
+    must have written nothing, not only answered the right status).
     """
 
     expect: dict[str, int]
@@ -63,6 +65,7 @@ class Case:
     kwargs: Callable[[World], dict[str, Any]] | None = None
     data: Callable[[World], dict[str, Any]] | None = None
     query: str | Callable[[World], str] = ""
+    after: Callable[[World, str, Any], None] | None = None
 
     def status_for(self, role: str) -> int:
         if role in self.expect:

@@ -1,6 +1,7 @@
 """The run lifecycle: request, render exactly once, re-claim after a crash, dispatch, catch-up."""
 
 import hashlib
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from reports.services import (
     ReportError,
     report_render,
     report_run_request,
+    report_week_check,
     reports_dispatch,
 )
 from reports.tasks import report_render_task, reports_dispatch_task
@@ -52,7 +54,7 @@ def test_render_writes_the_file_with_its_checksum_and_marks_the_run_done(
     assert run.attempts == 1
     assert run.started_at is not None and run.finished_at is not None
     report_file = ReportFile.objects.get(run=run)
-    assert report_file.path == "reports/demo/2026-W48.pdf"
+    assert report_file.path == f"reports/{run.token.hex}.pdf"
     path = Path(settings.MEDIA_ROOT) / report_file.path
     assert path.read_bytes().startswith(b"%PDF")
     assert report_file.size == path.stat().st_size
@@ -61,14 +63,18 @@ def test_render_writes_the_file_with_its_checksum_and_marks_the_run_done(
     assert _report_files() == [path]
 
 
-def test_a_street_report_has_its_own_file_name(
+def test_file_names_are_random_and_tell_nothing_of_the_district_or_week(
     district: District, street: Street, fake_writer: FakeWriter
 ) -> None:
-    run = _run(district, street)
+    runs = [_run(district), _run(district, street)]
+    for run in runs:
+        report_render(run_id=run.pk)
 
-    report_render(run_id=run.pk)
-
-    assert ReportFile.objects.get(run=run).path == f"reports/demo/2026-W48-street-{street.pk}.pdf"
+    paths = [ReportFile.objects.get(run=run).path for run in runs]
+    assert paths[0] != paths[1]
+    for path in paths:
+        assert re.fullmatch(r"reports/[0-9a-f]{32}\.pdf", path), path
+        assert district.code not in path and "2026" not in path and "W48" not in path
 
 
 def test_rendering_twice_leaves_one_file_and_one_record(
@@ -115,7 +121,8 @@ def test_a_run_stuck_in_rendering_past_the_timeout_is_claimed_again(
         attempts=1,
         progress=40,
     )
-    leftover = Path(settings.MEDIA_ROOT) / "reports/demo/2026-W48.pdf.0123abcd.tmp"
+    final = Path(settings.MEDIA_ROOT) / f"reports/{run.token.hex}.pdf"
+    leftover = final.with_name(f"{final.name}.0123abcd.tmp")
     leftover.parent.mkdir(parents=True)
     leftover.write_bytes(b"half a PDF")
 
@@ -124,7 +131,7 @@ def test_a_run_stuck_in_rendering_past_the_timeout_is_claimed_again(
     run.refresh_from_db()
     assert run.status == ReportRun.Status.DONE
     assert run.attempts == 2
-    assert _report_files() == [Path(settings.MEDIA_ROOT) / "reports/demo/2026-W48.pdf"]
+    assert _report_files() == [final]
     assert ReportFile.objects.count() == 1
 
 
@@ -220,19 +227,74 @@ def test_request_creates_one_run_and_renders_it_in_process(
     assert ReportFile.objects.get(run=run).path.endswith(".xlsx")
 
 
-def test_a_forced_request_renders_a_done_run_again_into_the_same_file(
-    district: District, fake_writer: FakeWriter, django_capture_on_commit_callbacks: Any
+def test_a_forced_request_makes_a_new_version_and_leaves_the_archived_file_alone(
+    district: District,
+    office: User,
+    fake_writer: FakeWriter,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     kwargs: dict[str, Any] = {"district": district, "iso_year": 2026, "iso_week": 48}
     with django_capture_on_commit_callbacks(execute=True):
         run = report_run_request(**kwargs, kind="pdf", by=None)
     first = ReportFile.objects.get(run=run)
+    first_path = Path(settings.MEDIA_ROOT) / first.path
+    first_bytes = first_path.read_bytes()
+    first_mtime = first_path.stat().st_mtime_ns
+
     with django_capture_on_commit_callbacks(execute=True):
-        report_run_request(**kwargs, kind="pdf", by=None, force=True)
+        second = report_run_request(**kwargs, kind="pdf", by=office, force=True)
 
     assert fake_writer.calls == 2
-    assert ReportFile.objects.get().pk == first.pk
-    assert len(_report_files()) == 1
+    assert second.pk != run.pk
+    second.refresh_from_db()
+    assert (second.version, second.status, second.requested_by) == (2, "done", office)
+    # the archived week: same row, same file, same bytes and checksum, never touched
+    first.refresh_from_db()
+    assert first.run_id == run.pk
+    assert first_path.read_bytes() == first_bytes
+    assert first_path.stat().st_mtime_ns == first_mtime
+    assert first.sha256 == hashlib.sha256(first_bytes).hexdigest()
+    run.refresh_from_db()
+    assert (run.version, run.status) == (1, "done")
+    # the new version has its own file beside it
+    assert second.file.path != first.path
+    assert len(_report_files()) == 2
+
+
+def test_requests_act_on_the_latest_version(
+    district: District, fake_writer: FakeWriter, django_capture_on_commit_callbacks: Any
+) -> None:
+    kwargs: dict[str, Any] = {"district": district, "iso_year": 2026, "iso_week": 48, "by": None}
+    with django_capture_on_commit_callbacks(execute=True):
+        report_run_request(**kwargs, kind="pdf")
+    # version 2 is asked for and is still queued (no worker has taken it yet)
+    queued = report_run_request(**kwargs, kind="pdf", force=True)
+
+    # neither a plain nor a forced request makes a third version while the second is pending
+    assert report_run_request(**kwargs, kind="pdf").pk == queued.pk
+    assert report_run_request(**kwargs, kind="pdf", force=True).pk == queued.pk
+    assert ReportRun.objects.count() == 2
+    # once done, a plain request leaves it alone and a forced one makes version 3
+    report_render(run_id=queued.pk)
+    assert report_run_request(**kwargs, kind="pdf").pk == queued.pk
+    third = report_run_request(**kwargs, kind="pdf", force=True)
+    assert third.version == 3
+    assert fake_writer.calls == 2
+
+
+def test_a_forced_request_that_loses_the_race_for_the_next_version_returns_it(
+    district: District, fake_writer: FakeWriter, django_capture_on_commit_callbacks: Any
+) -> None:
+    kwargs: dict[str, Any] = {"district": district, "iso_year": 2026, "iso_week": 48, "kind": "pdf"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = report_run_request(**kwargs, by=None)
+    # another request created version 2 between our read of the latest run and our insert
+    other = ReportRun.objects.create(**kwargs, version=2)
+
+    run = services._version_create({**kwargs, "street": None}, version=2, by=None)
+
+    assert run.pk == other.pk
+    assert ReportRun.objects.exclude(pk=first.pk).count() == 1
 
 
 def test_request_refuses_a_street_of_another_district_a_bad_week_and_a_bad_format(
@@ -342,3 +404,65 @@ def test_the_demo_archive_holds_the_last_two_weeks_and_is_built_once(
     assert "8" in line
     weeks = set(ReportRun.objects.values_list("iso_week", "status"))
     assert weeks == {(47, "done"), (48, "done")}
+
+
+# --- the campaign's weeks -----------------------------------------------------------------------
+
+
+def test_week_check_accepts_the_campaigns_weeks_up_to_this_one(
+    running_campaign: Campaign,
+) -> None:
+    district = running_campaign.district
+    friday = date(2026, 11, 27)  # week 48; the campaign started in week 44
+    for week in (44, 46, 48):
+        report_week_check(district=district, iso_year=2026, iso_week=week, today=friday)
+    for year, week in ((2026, 43), (2026, 49), (2025, 48), (9999, 52), (2026, 60), (0, 1)):
+        with pytest.raises(ReportError):
+            report_week_check(district=district, iso_year=year, iso_week=week, today=friday)
+
+
+def test_week_check_refuses_every_week_without_a_started_campaign(
+    running_campaign: Campaign,
+) -> None:
+    district = running_campaign.district
+    running_campaign.status = Campaign.Status.DRAFT
+    running_campaign.save(update_fields=["status"])
+
+    with pytest.raises(ReportError):
+        report_week_check(district=district, iso_year=2026, iso_week=48)
+
+
+def test_dispatch_requests_only_weeks_the_form_accepts(
+    running_campaign: Campaign, street: Street, fake_writer: FakeWriter
+) -> None:
+    district = running_campaign.district
+    # an earlier campaign, closed, and a later one that the form reads the weeks of
+    rules = running_campaign.rule_set
+    Campaign.objects.create(
+        district=district,
+        rule_set=rules,
+        name="Later",
+        status=Campaign.Status.CLOSED,
+        starts_on=date(2026, 11, 16),
+        election_on=date(2027, 1, 10),
+        party_election_on=date(2026, 12, 20),
+    )
+    friday = date(2026, 11, 27)
+
+    requested = reports_dispatch(today=friday)
+
+    assert {r.iso_week for r in requested} == {47, 48}
+    for run in requested:
+        report_week_check(
+            district=district, iso_year=run.iso_year, iso_week=run.iso_week, today=friday
+        )
+
+
+def test_dispatch_requests_nothing_for_a_campaign_that_starts_next_week(
+    running_campaign: Campaign, fake_writer: FakeWriter
+) -> None:
+    running_campaign.starts_on = date(2026, 11, 30)
+    running_campaign.save(update_fields=["starts_on"])
+
+    assert reports_dispatch(today=date(2026, 11, 27)) == []
+    assert not ReportRun.objects.exists()
