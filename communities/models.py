@@ -228,8 +228,9 @@ class Committee(TimeStampedModel):
 
 
 def _import_file_path(instance: "CommunityImport", filename: str) -> str:
-    # the stored name never comes from the user; the original name is kept in a field
-    return f"imports/{instance.pk}.xlsx"
+    # the stored name never comes from the user (the original name is kept in a field), nor from
+    # the import's id, which its pages show: a random name no one can guess
+    return f"imports/{uuid.uuid4().hex}.xlsx"
 
 
 class CommunityImport(TimeStampedModel):

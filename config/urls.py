@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
@@ -19,5 +17,5 @@ urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in any settings: every uploaded or generated file is streamed by its
+# own view after the access check (evidence, notice photos, report files).

@@ -7,6 +7,10 @@ A **campaign** of a district picks one rule set; starting it creates one **plan*
 with a stage and a step for every template that applies to the community's election track.
 """
 
+import re
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -393,8 +397,18 @@ class PlanStep(models.Model):
         return self.template.title
 
 
+_PLAIN_SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
+
+
+def _random_name(filename: str) -> str:
+    # a stored name no one can guess (files are only served by their views, after the access
+    # check, but a name must not give the file away either); only a plain extension is kept
+    suffix = PurePath(filename).suffix.lower()
+    return uuid.uuid4().hex + (suffix if _PLAIN_SUFFIX.fullmatch(suffix) else "")
+
+
 def evidence_path(instance: "Evidence", filename: str) -> str:
-    return f"evidence/{instance.step.plan_id}/{instance.step_id}/{filename}"
+    return f"evidence/{instance.step.plan_id}/{instance.step_id}/{_random_name(filename)}"
 
 
 class Evidence(models.Model):
@@ -426,7 +440,7 @@ class Evidence(models.Model):
 
 
 def notice_photo_path(instance: "PublicNotice", filename: str) -> str:
-    return f"notices/{instance.step.plan_id}/{instance.step_id}/{filename}"
+    return f"notices/{instance.step.plan_id}/{instance.step_id}/{_random_name(filename)}"
 
 
 class PublicNotice(TimeStampedModel):

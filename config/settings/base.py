@@ -156,6 +156,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# never routed (config/urls.py): each file is streamed by its view after the access check
 MEDIA_URL = "/media/"
 
 # uploads: requests and single files above these sizes are refused before they reach a view
