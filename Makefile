@@ -11,7 +11,7 @@ PORT ?= 8000
 PO := locale/zh_Hans/LC_MESSAGES/django.po
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test setup os-deps os-deps-test fonts migrate seed check lint format messages bench e2e clean worker beat
+.PHONY: run test setup os-deps os-deps-test fonts migrate seed check lint format messages bench audit e2e clean worker beat
 
 run: os-deps setup fonts migrate seed
 	@echo
@@ -79,9 +79,28 @@ messages: setup
 	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete --no-wrap \
 	  -i ".venv/*" -i "node_modules/*" -i "static/vendor/*" -i "staticfiles/*"
 
-# Benchmarks: on demand, against PostgreSQL (DATABASE_URL) and never part of `make test`.
-bench: setup
-	RUN_BENCH=1 $(PY) -m pytest tests/bench -q -s $(PYTEST_ARGS)
+# Benchmarks: on demand, against PostgreSQL (DATABASE_URL) and never part of `make test`: the
+# pytest benchmarks, then the load test (tests/bench/load.py: gunicorn on 127.0.0.1, 100 locust
+# users for LOAD_ARGS' --run-time, default 90 s, in the database <name>_load). Both always run;
+# either failing fails the target.
+bench: setup $(STAMPS)/bench
+	status=0; \
+	RUN_BENCH=1 $(PY) -m pytest tests/bench -q -s $(PYTEST_ARGS) || status=1; \
+	$(PY) tests/bench/load.py $(LOAD_ARGS) || status=1; \
+	exit $$status
+
+$(STAMPS)/bench: pyproject.toml $(STAMPS)/venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,bench]"
+	@touch $@
+
+# Known vulnerabilities of every package installed in .venv (the project itself excepted), from
+# PyPI's advisory data; --strict fails when a package could not be checked. See SECURITY.md.
+audit: setup $(STAMPS)/audit
+	$(VENV)/bin/pip-audit --skip-editable --strict --progress-spinner off
+
+$(STAMPS)/audit: pyproject.toml $(STAMPS)/venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,audit]"
+	@touch $@
 
 worker: setup
 	$(VENV)/bin/celery -A config worker -l info
