@@ -77,7 +77,8 @@ def iso_week_monday(iso_year: int, iso_week: int) -> date:
         ) from None
 
 
-_WEEK_FORMAT = re.compile(r"^(\d{4})-W(\d{1,2})$")
+# ASCII digits only: `\d` alone also matches full-width and Arabic-Indic digits
+_WEEK_FORMAT = re.compile(r"^(\d{4})-W(\d{1,2})$", re.ASCII)
 
 
 def iso_week_parse(text: str) -> tuple[int, int]:

@@ -207,6 +207,7 @@ def test_outsider_cannot_generate_another_streets_report(
         ("2026-W60", "2026 年没有第 60 周"),
         ("0000-W01", "0 年没有第 1 周"),
         ("2026-W48x", "不是有效的周次"),
+        ("\uff12\uff10\uff12\uff16-W48", "不是有效的周次"),
         # the campaign started on Monday 2026-10-26, week 44
         ("2026-W43", "请选择从2026-W44"),
         ("2025-W48", "请选择从2026-W44"),
@@ -440,6 +441,8 @@ def test_generating_an_archived_week_again_adds_a_version_beside_it(
     assert reverse("reports:download", args=[new.file.pk]) in html
     assert str(office) in html
     assert "每周定时" in html
+    status = client.get(reverse("reports:run-status", args=[new.pk])).content.decode()
+    assert "第 2 版" in status
     # a later version's download says which version it is
     download = client.get(reverse("reports:download", args=[new.file.pk]))
     assert "v2" in download["Content-Disposition"]
