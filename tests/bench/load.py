@@ -77,10 +77,11 @@ def _manage(*args: str, env: dict[str, str]) -> str:
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
         text=True,
     )
+    if done.returncode:
+        sys.exit(f"manage.py {args[0]} failed:\n{done.stderr}")
     return done.stdout
 
 
@@ -95,7 +96,7 @@ def _data_ensure(env: dict[str, str]) -> None:
         "from communities.models import Community, Street\n"
         "from election.models import Campaign, PlanStep\n"
         "first = Street.objects.filter(district__code='scale').order_by('pk').first()\n"
-        "say(Community.objects.filter(street__district__code='scale').count(),\n"
+        "print(Community.objects.filter(street__district__code='scale').count(),\n"
         "      Campaign.objects.filter(district__code='scale', status='running').count(),\n"
         "      PlanStep.objects.filter(plan__community__street=first)\n"
         "      .exclude(status='done').count())",
