@@ -19,3 +19,6 @@ urlpatterns = [
 
 # No route serves MEDIA_ROOT, in any settings: every uploaded or generated file is streamed by its
 # own view after the access check (evidence, notice photos, report files).
+
+# the database unreachable outside a view (a middleware loads the session): the 503 page too
+handler500 = "core.errors.server_error"

@@ -9,6 +9,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import translation
 
+from .errors import DATABASE_ERRORS, database_unavailable
+
 
 class DefaultLanguageMiddleware:
     """Activate the language the user chose (cookie), else the site's default: Simplified Chinese.
@@ -74,3 +76,20 @@ class UnreadableUploadMiddleware:
             except (MultiPartParserError, TooManyFilesSent):
                 return render(request, "core/upload_unreadable.html", status=400)
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that loses its database connection (OperationalError, InterfaceError) answers with
+    the Chinese 503 page of `core.errors` instead of a server error. The view's writes were in
+    its service's transaction, which the lost connection rolled back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable(request, exception)
+        return None

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.IdleSessionTimeoutMiddleware",
+    # a view that loses the database answers 503 in Chinese (core.errors)
+    "core.middleware.DatabaseUnavailableMiddleware",
     "accounts.middleware.DenialLogMiddleware",
     # axes must come last: it answers locked-out logins before the view runs
     "axes.middleware.AxesMiddleware",

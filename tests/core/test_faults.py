@@ -12,6 +12,7 @@ Each needs a service (`redis-server` on the PATH, PostgreSQL): it skips without 
 instead when REQUIRE_SERVICES=1.
 """
 
+import json
 import shutil
 import socket
 import subprocess
@@ -24,13 +25,15 @@ from typing import Any
 import pytest
 import redis
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
 from communities.models import District
 from config.celery import app
-from election.models import Campaign, RuleSet
+from election.models import Campaign, RuleSet, SeatRule, StageTemplate, StepTemplate
+from election.services.rulesets import ruleset_load
 from reports.models import ReportRun
 from reports.services import report_runs_requeue
 from tests.celery_worker import celery_worker
@@ -227,3 +230,93 @@ def test_a_report_requested_while_redis_was_stopped_is_rendered_once_redis_is_ba
     assert run.status == ReportRun.Status.DONE, run.error
     assert run.attempts == 1
     assert (Path(settings.MEDIA_ROOT) / run.file.path).read_bytes().startswith(b"%PDF")
+
+
+# --- PostgreSQL connection lost -----------------------------------------------------------------
+
+
+def _terminate_backend_at(nth: int, table: str) -> Any:
+    """An execute wrapper that, at the `nth` INSERT into `table`, has another connection end this
+    connection's PostgreSQL backend (pg_terminate_backend) before the INSERT is sent."""
+    seen = [0]
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith(f'INSERT INTO "{table}"'):
+            seen[0] += 1
+            if seen[0] == nth:
+                pid = context["connection"].connection.info.backend_pid
+                other = connection.copy()
+                try:
+                    with other.cursor() as cursor:
+                        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+                finally:
+                    other.close()
+        return execute(sql, params, many, context)
+
+    wrapper.seen = seen
+    return wrapper
+
+
+def _rule_rows() -> dict[str, int]:
+    return {
+        "rule sets": RuleSet.objects.count(),
+        "stages": StageTemplate.objects.count(),
+        "steps": StepTemplate.objects.count(),
+        "seat rules": SeatRule.objects.count(),
+        "step history": StepTemplate.history.count(),
+    }
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_database_connection_lost_mid_request_gives_a_chinese_503_and_writes_nothing(
+    requires_postgres: None, admin_user: User
+) -> None:
+    data = json.loads((settings.BASE_DIR / "election/rulesets/national-2018.json").read_text())
+    rule_set, _created = ruleset_load({**data, "code": "faults", "is_default": False})
+    before = _rule_rows()
+    assert before["steps"] > 5
+    client = Client()
+    client.force_login(admin_user)
+
+    # cloning copies the rule set's stages, steps and seat rules in one transaction: the
+    # connection dies as the third step is copied, after two were written
+    killer = _terminate_backend_at(3, StepTemplate._meta.db_table)
+    with connection.execute_wrapper(killer):
+        response = client.post(f"/election/rules/{rule_set.pk}/clone/")
+    connection.close()  # the test client keeps the dead connection; the next query opens one
+
+    assert killer.seen[0] == 3
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    page = response.content.decode()
+    assert "数据库暂时不可用" in page
+    assert "页面恢复后请重新提交" in page
+    # the rule set, the stages and the two steps copied before the cut were rolled back
+    assert _rule_rows() == before
+    assert list(RuleSet.objects.filter(code="faults").values_list("version", flat=True)) == [1]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_database_lost_before_the_view_gives_the_chinese_503_page_too(
+    requires_postgres: None, admin_user: User
+) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_user)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+
+    # the session and the user are loaded in middleware, before any view: the 500 handler answers
+    response = client.get("/communities/")
+    connection.close()
+
+    assert response.status_code == 503
+    assert "数据库暂时不可用" in response.content.decode()
