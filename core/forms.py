@@ -61,6 +61,13 @@ def _keys_by_id(field: forms.ModelChoiceField) -> bool:  # type: ignore[type-arg
     return isinstance(key, models.IntegerField | models.AutoField)
 
 
+def _submitted(data: Any, key: str) -> list[Any]:
+    if hasattr(data, "getlist"):
+        return list(data.getlist(key))
+    value = data.get(key)
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
 class IdField(forms.IntegerField):
     """An id typed or posted in a form: only what `core.http.id_parse` accepts."""
 
@@ -91,6 +98,30 @@ class InputRulesMixin:
                     field.to_python = _id_checking(field, field.to_python)  # type: ignore[method-assign]
             elif isinstance(field, forms.CharField) and not _is_password(field):
                 field.to_python = _text_cleaning(field.to_python)  # type: ignore[method-assign,assignment]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        form: Any = self
+        if not form.is_bound or not form._errors:
+            return
+        # an odd id is not shown back: a widget that looks up its choices by the submitted
+        # value (the admin's autocomplete) would send it to the database while rendering
+        odd = [
+            form.add_prefix(name)
+            for name, field in self.fields.items()
+            if name in form._errors
+            and isinstance(field, forms.ModelChoiceField)
+            and _keys_by_id(field)
+            and any(
+                value not in field.empty_values and id_parse(value) is None
+                for value in _submitted(form.data, form.add_prefix(name))
+            )
+        ]
+        if odd:
+            data = form.data.copy()
+            for key in odd:
+                data.pop(key, None)
+            form.data = data
 
     def validate_unique(self) -> None:
         """Check unique fields and constraints, also across the fields the form does not show.
@@ -152,7 +183,7 @@ class StyledFormMixin(InputRulesMixin):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
         for name in self.errors:  # type: ignore[attr-defined]
             if name in self.fields:
                 widget = self.fields[name].widget

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.forms import SetPasswordForm
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
@@ -140,6 +140,51 @@ def test_the_admin_refuses_a_street_name_twice_in_a_district(
     assert response.status_code == 200
     assert "存在" in str(response.context["adminform"].form.errors)
     assert Street.objects.filter(name=street.name).count() == 1
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "9223372036854775808", "99999999999999999999999"])
+def test_odd_ids_in_the_admin_never_give_a_server_error(
+    admin_user: User, community: Community, value: str
+) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_user)
+    base = "/admin/communities/community"
+    for path in [
+        f"{base}/{value}/change/",
+        f"{base}/{value}/history/",
+        f"{base}/{value}/permissions/",
+        f"{base}/?street={value}",
+        f"{base}/?street__district__id__exact={value}",
+    ]:
+        assert client.get(path).status_code < 500, path
+    # a foreign key and a many-to-many field posted with an odd id are field errors
+    response = client.post(
+        f"{base}/add/",
+        {
+            "street": value,
+            "name": "Lakeside",
+            "kind": "city",
+            "committees-TOTAL_FORMS": 0,
+            "committees-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert chinese(str(response.context["adminform"].form.errors["street"]))
+    assert not Community.objects.filter(name="Lakeside").exists()
+    response = client.post(
+        f"/admin/accounts/user/{admin_user.pk}/change/",
+        {"username": "root", "groups": [value], "date_joined_0": "2026-01-01"},
+    )
+    assert response.status_code == 200
+    assert chinese(str(response.context["adminform"].form.errors["groups"]))
+
+
+def test_names_typed_in_the_admin_are_cleaned(as_user: Any, admin_user: User) -> None:
+    response = as_user(admin_user).post(
+        reverse("admin:communities_district_add"), {"name": "\u202eNorth\u200b", "code": "north"}
+    )
+    assert response.status_code == 302
+    assert District.objects.filter(name="North").exists()
 
 
 # --- change reasons ------------------------------------------------------------------------------
