@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import District
+from core.text import text_clean
 from core.exceptions import DomainError
 
 from ..models import Campaign, RuleSet
@@ -53,7 +54,7 @@ def campaign_create(
     Party election not before E (or before the start). Nothing is planned until it starts.
     History reason: "campaign created".
     """
-    name = name.strip()
+    name = text_clean(name)
     if not name:
         raise CampaignError(_("Give the campaign a name."))
     _check_dates(starts_on=starts_on, party_election_on=party_election_on, election_on=election_on)
