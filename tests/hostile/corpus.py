@@ -211,7 +211,7 @@ def formula_with_error() -> bytes:
 
 def bidi_names() -> bytes:
     """Names with a right-to-left override and zero-width characters: imported cleaned."""
-    return valid_workbook(1, street="\u202eteertS weN\u202c", name="Lake\u200bside\ufeff")
+    return valid_workbook(1, street="\u202bNew Street\u202c", name="Lake\u200bside\ufeff")
 
 
 def zip_bomb() -> bytes:
