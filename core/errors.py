@@ -1,4 +1,5 @@
-"""Pages for a database that cannot be reached: a 503 in the user's language, not a server error.
+"""Pages for a database that cannot be reached: a 503 in the user's language, not a server error;
+and the errors of the cache, which pages survive.
 
 A lost PostgreSQL connection (the server restarted, a network cut, the backend terminated) raises
 OperationalError or InterfaceError wherever the next query runs. In a view, the middleware
@@ -14,10 +15,13 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.views import defaults
+from redis import RedisError
 
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+# what the cache raises when its server is down (Redis) or its folder unusable (file cache)
+CACHE_ERRORS = (RedisError, OSError)
 RETRY_AFTER_SECONDS = 60
 
 

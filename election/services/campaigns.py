@@ -7,7 +7,6 @@ the district) and enqueues `campaign_start_task`, which creates the plans with
 """
 
 from datetime import date
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import District
-from core.text import text_clean
 from core.exceptions import DomainError
+from core.text import text_clean
+from core.tasks import enqueue_on_commit
 
 from ..models import Campaign, RuleSet
 from .plans import campaign_start
@@ -108,9 +108,7 @@ def campaign_start_request(*, campaign: Campaign, by: User) -> Campaign:
             raise CampaignError(
                 _("Another campaign of this district has just started; close it first.")
             ) from e
-    transaction.on_commit(
-        partial(campaign_start_task.delay, campaign_id=campaign.pk, user_id=by.pk)
-    )
+    enqueue_on_commit(campaign_start_task, campaign_id=campaign.pk, user_id=by.pk)
     return campaign
 
 

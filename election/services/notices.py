@@ -1,6 +1,5 @@
 """Public notices of a step: what was posted, where, and from when to when."""
 
-from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.tasks import enqueue_on_commit
 
 from ..models import PlanStep, PublicNotice
 from .evidence import stored_file_name, upload_check
@@ -69,10 +69,8 @@ def notice_add(
 def _rollup_on_commit(step: PlanStep) -> None:
     from ..tasks import rollup_refresh_task
 
-    transaction.on_commit(
-        partial(
-            rollup_refresh_task.delay,
-            campaign_id=step.plan.campaign_id,
-            street_id=step.plan.community.street_id,
-        )
+    enqueue_on_commit(
+        rollup_refresh_task,
+        campaign_id=step.plan.campaign_id,
+        street_id=step.plan.community.street_id,
     )

@@ -4,7 +4,6 @@ refreshes the plan's summary (due dates, red flags, counters) in the same transa
 
 from collections.abc import Iterable
 from datetime import date
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import User
 from communities.models import Community
 from core.exceptions import ConflictError, DomainError
+from core.tasks import enqueue_on_commit
 
 from .. import rules
 from ..models import (
@@ -103,7 +103,7 @@ def campaign_start(*, campaign: Campaign, by: User | None, today: date | None = 
         from ..tasks import campaign_rollups_task
 
         # the district dashboard counts the new plans once they are committed
-        transaction.on_commit(partial(campaign_rollups_task.delay, campaign_id=campaign.pk))
+        enqueue_on_commit(campaign_rollups_task, campaign_id=campaign.pk)
     return created
 
 
@@ -264,12 +264,10 @@ def _after_commit_rollup(plan: CommunityPlan) -> None:
     """Refresh the district dashboard's counts for this plan's street once the change commits."""
     from ..tasks import rollup_refresh_task
 
-    transaction.on_commit(
-        partial(
-            rollup_refresh_task.delay,
-            campaign_id=plan.campaign_id,
-            street_id=plan.community.street_id,
-        )
+    enqueue_on_commit(
+        rollup_refresh_task,
+        campaign_id=plan.campaign_id,
+        street_id=plan.community.street_id,
     )
 
 

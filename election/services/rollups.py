@@ -18,8 +18,8 @@ Definitions (the same in the rollups, the snapshots and the click-through lists)
   left to do there).
 """
 
+import logging
 from datetime import date
-from functools import partial
 from typing import Any
 
 from django.core.cache import cache
@@ -28,6 +28,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from communities.models import Community
+from core.errors import CACHE_ERRORS
+from core.tasks import enqueue_on_commit
 
 from ..models import (
     Campaign,
@@ -37,6 +39,8 @@ from ..models import (
     PlanStep,
     StreetStageRollup,
 )
+
+logger = logging.getLogger(__name__)
 
 BATCH = 2000
 
@@ -182,7 +186,12 @@ def campaign_rollups_request(*, campaign_id: int, today: date | None = None) -> 
 
     today = today or timezone.localdate()
     key = f"election:rollups-requested:{campaign_id}:{today.isoformat()}"
-    if not cache.add(key, 1, timeout=REFRESH_GUARD_SECONDS):
+    try:
+        if not cache.add(key, 1, timeout=REFRESH_GUARD_SECONDS):
+            return False
+    except CACHE_ERRORS:
+        # Redis is down: the page shows yesterday's counts, and the nightly job recounts
+        logger.warning("rollups of campaign %s not requested: the cache is down", campaign_id)
         return False
-    transaction.on_commit(partial(campaign_rollups_task.delay, campaign_id=campaign_id))
+    enqueue_on_commit(campaign_rollups_task, campaign_id=campaign_id)
     return True
