@@ -1,13 +1,15 @@
 """Evidence files and public notices: type and size checks, storage, downloads behind the scope."""
 
 from datetime import date, timedelta
+from io import BytesIO
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import User
 from election.models import Campaign, Evidence, PlanStep, PublicNotice
@@ -310,3 +312,71 @@ def test_the_notice_form_refuses_a_notice_taken_down_before_it_went_up(
     assert response.status_code == 200
     assert response.context["form"].errors["taken_down_on"]
     assert not PublicNotice.objects.exists()
+
+
+class NamedUpload(BytesIO):
+    """A file under any name (Django's upload classes cut a name to 255 characters)."""
+
+    def __init__(self, name: str, content: bytes) -> None:
+        super().__init__(content)
+        self.name = name
+
+
+def _in_chinese(msgid: str, **params: Any) -> str:
+    with translation.override("zh-hans"):
+        return gettext(msgid) % params
+
+
+def test_an_empty_file_is_named_empty_not_missing(
+    running_campaign: Campaign, community: Any, street_official: User, as_user: Any
+) -> None:
+    step = step_of(community)
+    response = as_user(street_official).post(
+        reverse("election:evidence-add", args=[step.pk]),
+        {"file": NamedUpload("scan.pdf", b"")},
+        **HTMX,
+    )
+    assert response.context["error"] == _in_chinese(
+        "The file “%(name)s” is empty (0 bytes); choose the right file and upload it.",
+        name="scan.pdf",
+    )
+    assert not Evidence.objects.exists()
+
+
+def test_a_name_of_a_thousand_characters_is_a_form_error_on_both_uploads(
+    running_campaign: Campaign, community: Any, street_official: User, as_user: Any, settings: Any
+) -> None:
+    step = step_of(community)
+    client = as_user(street_official)
+    name = "\u540d" * 996 + ".jpg"
+    message = _in_chinese(
+        "The file name is longer than %(max)s characters; rename the file and upload it again.",
+        max=200,
+    )
+    evidence = client.post(
+        reverse("election:evidence-add", args=[step.pk]),
+        {"file": NamedUpload(name, JPEG)},
+        **HTMX,
+    )
+    notice = client.post(
+        reverse("election:notice-add", args=[step.pk]),
+        {**notice_data(taken_down_on=""), "photo": NamedUpload(name, PNG)},
+    )
+    assert evidence.context["error"] == message
+    assert notice.status_code == 200
+    assert notice.context["form"].errors["photo"] == [message]
+    assert not Evidence.objects.exists()
+    assert not PublicNotice.objects.exists()
+
+
+def test_the_kept_name_is_cleaned_of_direction_characters(
+    running_campaign: Campaign, community: Any, street_official: User
+) -> None:
+    evidence = evidence_add(
+        step=step_of(community),
+        file=upload("scan\u202egpj.exe\u200b.jpg", JPEG),
+        by=street_official,
+    )
+    assert evidence.original_name == "scangpj.exe.jpg"
+    assert evidence.file.name.endswith(".jpg")
+    assert "scan" not in evidence.file.name
