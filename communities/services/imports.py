@@ -34,6 +34,7 @@ from django.utils.translation import ngettext
 from accounts.models import SecurityEvent, User
 from accounts.services import security_event_record
 from core.exceptions import DomainError
+from core.tasks import enqueue_on_commit
 from core.uploads import upload_name
 
 from ..importing import (
@@ -98,9 +99,7 @@ def community_import_create(
         detail=f"uploaded {community_import.pk} for district:{district.pk} "
         f"({community_import.original_name})",
     )
-    transaction.on_commit(
-        partial(community_import_check_task.delay, import_id=str(community_import.pk))
-    )
+    enqueue_on_commit(community_import_check_task, import_id=str(community_import.pk))
     return community_import
 
 
@@ -171,9 +170,7 @@ def community_import_confirm(*, community_import: CommunityImport, by: User) -> 
     community_import.save(
         update_fields=["status", "confirmed_by", "progress", "error", "updated_at"]
     )
-    transaction.on_commit(
-        partial(community_import_apply_task.delay, import_id=str(community_import.pk))
-    )
+    enqueue_on_commit(community_import_apply_task, import_id=str(community_import.pk))
     return community_import
 
 
@@ -422,7 +419,7 @@ def community_imports_requeue(*, now: datetime | None = None) -> int:
             if status == Status.CHECKING
             else community_import_apply_task
         )
-        transaction.on_commit(partial(task.delay, import_id=str(import_id)))
+        enqueue_on_commit(task, import_id=str(import_id))
         enqueued += 1
     if enqueued:
         logger.warning("enqueued the tasks of %s waiting community imports again", enqueued)
