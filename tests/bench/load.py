@@ -169,9 +169,11 @@ def _wait_drained(base: str, timeout: float = 120) -> None:
 
 @dataclass
 class CpuMeter:
-    """CPU seconds used during a phase: by gunicorn, by locust, by PostgreSQL, by everything."""
+    """CPU used during a phase: by gunicorn, by locust, by PostgreSQL's backends of `database`,
+    by everything else (other work on the machine)."""
 
     server: int
+    database: str
     started: float = 0.0
     system: float = 0.0
     seen: dict[int, tuple[str, float]] = field(default_factory=dict)
@@ -180,10 +182,12 @@ class CpuMeter:
     def _group(self, p: psutil.Process, server_pids: set[int]) -> str:
         if p.pid in server_pids:
             return "gunicorn"
-        name = p.info["name"] or ""
-        if name.startswith("postgres") or (p.info["username"] or "") == "postgres":
-            return "postgres"
-        if "locust" in " ".join(p.info["cmdline"] or []):
+        command = " ".join(p.info["cmdline"] or [])
+        if (p.info["username"] or "") == "postgres":
+            # the backends serving the load database ("postgres: 15/main: USER DATABASE …");
+            # other databases' backends and the server's own processes count as other
+            return "postgres" if f" {self.database} " in command else "other"
+        if "locust" in command:
             return "locust"
         return "other"
 
@@ -201,7 +205,11 @@ class CpuMeter:
             if p.pid not in self.seen:
                 # born during the phase: all of its time counts, else from the first sample
                 self.first[p.pid] = used if not self.started else 0.0
-            self.seen[p.pid] = (self._group(p, server_pids), used)
+            group = self._group(p, server_pids)
+            if group == "other" and p.pid in self.seen:
+                # an exiting process has no command line any more: it keeps its group
+                group = self.seen[p.pid][0]
+            self.seen[p.pid] = (group, used)
 
     def start(self) -> None:
         self.sample()
@@ -234,6 +242,7 @@ def _locust(
     csv_prefix: Path,
     meter: CpuMeter,
     env: dict[str, str] | None = None,
+    restart_when: Path | None = None,
 ) -> tuple[int, dict[str, float]]:
     command = [
         str(VENV_BIN / "locust"),
@@ -260,9 +269,16 @@ def _locust(
     say("$", " ".join(command[1:]))
     locust = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     meter.start()
+    restarted = False
     while locust.poll() is None:
         time.sleep(1)
-        meter.sample()
+        if not restarted and restart_when is not None and restart_when.exists():
+            # every user has signed in and locust's figures start again: so does the meter
+            meter = CpuMeter(server=meter.server, database=meter.database)
+            meter.start()
+            restarted = True
+        else:
+            meter.sample()
     return locust.returncode, meter.stop()
 
 
@@ -291,11 +307,22 @@ def _table(rows: list[dict[str, str]]) -> list[str]:
     return lines
 
 
-def _cpu_line(cpu: dict[str, float]) -> str:
+def _cpu_line(cpu: dict[str, float], rows: list[dict[str, str]]) -> str:
+    """The CPU each part used, and the server's CPU time per request (gunicorn and PostgreSQL),
+    which, unlike the latencies, does not depend on what else the machine runs."""
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    rate = float(total["Requests/s"])
+    per_request = (
+        f"; per request: gunicorn {10 * cpu['gunicorn'] / rate:.1f} ms, PostgreSQL "
+        f"{10 * cpu['postgres'] / rate:.1f} ms of CPU"
+        if rate
+        else ""
+    )
     return (
         f"CPU: machine {cpu['machine']:.0f} % of {psutil.cpu_count()} cores; "
         f"gunicorn {cpu['gunicorn']:.0f} %, PostgreSQL {cpu['postgres']:.0f} %, "
-        f"locust {cpu['locust']:.0f} %, other {cpu['other']:.0f} % (percent of one core)"
+        f"locust {cpu['locust']:.1f} %, other processes {cpu['other']:.0f} % (percent of one "
+        f"core){per_request}"
     )
 
 
@@ -352,7 +379,7 @@ def main() -> int:
         say(f"gunicorn: {args.workers} sync workers at {base}, database {name}")
         signin_file = args.out / "signin.json"
         signin_file.unlink(missing_ok=True)
-        meter = CpuMeter(server=server.pid)
+        meter = CpuMeter(server=server.pid, database=name)
         mixed_status, mixed_cpu = _locust(
             base,
             ["StreetOfficial", "OfficeUser"],
@@ -362,9 +389,10 @@ def main() -> int:
             csv_prefix=args.out / "load",
             meter=meter,
             env={**os.environ, "LOAD_SIGNIN_FILE": str(signin_file)},
+            restart_when=signin_file,
         )
         _wait_drained(base)
-        meter = CpuMeter(server=server.pid)
+        meter = CpuMeter(server=server.pid, database=name)
         trivial_status, trivial_cpu = _locust(
             base,
             ["TrivialUser"],
@@ -404,13 +432,13 @@ def main() -> int:
         "",
         *_table(mixed),
         "",
-        _cpu_line(mixed_cpu),
+        _cpu_line(mixed_cpu, mixed),
         "",
         "Trivial page (/healthz, no think time):",
         "",
         *_table(trivial),
         "",
-        _cpu_line(trivial_cpu),
+        _cpu_line(trivial_cpu, trivial),
         "",
     ]
     for f in failures:
