@@ -7,6 +7,8 @@ The input rules (`InputRulesMixin`) hold for every form, so that no view has to 
 - an id chosen in a ModelChoiceField or ModelMultipleChoiceField must pass `core.http.id_parse`
   (ASCII digits, 1 to 2**63-1), or the field reports an invalid choice: Django itself only catches
   ValueError and TypeError, and a number past 2**63 raises OverflowError in the database driver;
+- a number typed into an IntegerField of a ModelForm stays within its column's range (see
+  `column_range`), also where the form leaves the model's checks to its service;
 - a ModelForm checks the model's unique constraints also across the fields it does not show (the
   community's street when its name is edited), and reports a duplicate on the field the user typed,
   instead of leaving it to the database's IntegrityError.
@@ -16,8 +18,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext_lazy as _
 
 from core.http import id_parse
@@ -61,6 +65,32 @@ def _keys_by_id(field: forms.ModelChoiceField) -> bool:  # type: ignore[type-arg
     return isinstance(key, models.IntegerField | models.AutoField)
 
 
+def column_range(model: type[models.Model], name: str, field: forms.Field) -> list[Any]:
+    """Validators for the range of `model`'s integer column `name` that `field` does not check.
+
+    A form that leaves the checks to its service (no `_post_clean`), or that is built from model
+    fields by hand, would otherwise pass a number the column cannot hold: a DataError on
+    PostgreSQL. The range is the portable one (PostgreSQL's), also on SQLite, so that what the
+    embedded default accepts, production accepts too.
+    """
+    try:
+        column = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return []
+    if not isinstance(column, models.IntegerField):
+        return []
+    ranges = BaseDatabaseOperations.integer_field_ranges
+    low, high = ranges.get(column.get_internal_type(), (None, None))
+    field_min = getattr(field, "min_value", None)
+    field_max = getattr(field, "max_value", None)
+    validators: list[Any] = []
+    if low is not None and (field_min is None or field_min < low):
+        validators.append(MinValueValidator(low))
+    if high is not None and (field_max is None or field_max > high):
+        validators.append(MaxValueValidator(high))
+    return validators
+
+
 def _submitted(data: Any, key: str) -> list[Any]:
     if hasattr(data, "getlist"):
         return list(data.getlist(key))
@@ -87,9 +117,10 @@ class InputRulesMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        model = getattr(getattr(self, "_meta", None), "model", None)
         # self.fields is this form's own deep copy of the declared fields: wrapping their methods
         # here changes no other form, and keeps each field's own class (Django's or ours)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.ModelMultipleChoiceField):
                 if _keys_by_id(field):
                     field.clean = _id_checking(field, field.clean)  # type: ignore[method-assign]
@@ -98,6 +129,8 @@ class InputRulesMixin:
                     field.to_python = _id_checking(field, field.to_python)  # type: ignore[method-assign]
             elif isinstance(field, forms.CharField) and not _is_password(field):
                 field.to_python = _text_cleaning(field.to_python)  # type: ignore[method-assign,assignment]
+            elif isinstance(field, forms.IntegerField) and model is not None:
+                field.validators = [*field.validators, *column_range(model, name, field)]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError
-from core.forms import StyledFormMixin
+from core.forms import StyledFormMixin, column_range
 from core.history import REASON_MAX
 from core.http import AuthenticatedHttpRequest
 
@@ -28,6 +28,8 @@ from ..services import rulesets as services
 def _field(model: Any, name: str) -> forms.Field:
     field = model._meta.get_field(name).formfield()
     assert field is not None  # noqa: S101 -- every field named here is editable
+    # the column's range too: these forms are not model forms, and the model never checks it
+    field.validators = [*field.validators, *column_range(model, name, field)]
     return field  # type: ignore[no-any-return]
 
 

@@ -19,7 +19,8 @@ from accounts.models import MemberUnit, User
 from communities.models import Community, District, Street
 from communities.services import CommunityError, community_update
 from core.history import REASON_MAX
-from election.models import Campaign, LeaderAssignment, RuleSet
+from election.models import Campaign, LeaderAssignment, RuleSet, StepTemplate
+from election.services.survey import SURVEY_FIELDS
 from tests.election.conftest import campaign, running_campaign, small_rules  # noqa: F401
 from tests.factories import CommunityFactory, MemberUnitFactory
 
@@ -223,6 +224,50 @@ def test_the_history_columns_hold_the_longest_reason_a_form_accepts() -> None:
     for model in historical:
         column = model._meta.get_field("history_change_reason")
         assert column.max_length is None or column.max_length >= REASON_MAX, model
+
+
+def test_a_number_too_large_for_its_column_is_a_chinese_form_error(
+    as_user: Any,
+    office: User,
+    street_official: User,
+    community: Community,
+    running_campaign: Campaign,  # noqa: F811
+) -> None:
+    # the survey form leaves its checks to the service; a count past the integer column would
+    # reach the database (a DataError on PostgreSQL)
+    plan = running_campaign.plans.get(community=community)
+    url = reverse("election:survey-edit", args=[plan.pk])
+    counts = dict.fromkeys(SURVEY_FIELDS, 0) | {"forums_held": 10**12, "version": 1}
+    response = as_user(street_official).post(url, counts)
+    assert response.status_code == 200
+    [error] = errors_of(response, "forums_held")
+    assert chinese(error)
+    assert plan.survey.forums_held == 0
+
+
+def test_an_offset_too_large_for_its_column_is_a_chinese_form_error(
+    as_user: Any,
+    office: User,
+    small_rules: RuleSet,  # noqa: F811
+) -> None:
+    step = StepTemplate.objects.get(stage__rule_set=small_rules, code="forums")
+    data = {
+        "title": step.title,
+        "anchor": step.anchor,
+        "offset_days": 40_000,
+        "check_kind": "",
+        "check_days": 0,
+        "checked_date": step.checked_date,
+        "rule_text": "",
+        "legal_basis": "",
+        "reason": "",
+    }
+    response = as_user(office).post(reverse("election:step-template-edit", args=[step.pk]), data)
+    assert response.status_code == 200
+    [error] = errors_of(response, "offset_days")
+    assert chinese(error)
+    step.refresh_from_db()
+    assert step.offset_days == 14
 
 
 # --- odd ids -------------------------------------------------------------------------------------
