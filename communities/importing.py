@@ -22,6 +22,7 @@ are accepted in every language of the site (the translated labels) and as the En
 import heapq
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -58,6 +59,11 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024  # tiny parts compress oddly and are harmless
 MAX_ZIP_MEMBERS = 500
+# distinct texts (shared strings) of a workbook: openpyxl keeps them all in memory, about 150 bytes
+# each; 25,000 communities need well under 100,000
+MAX_SHARED_STRINGS = 200_000
+# the start of a shared string's element, with or without a namespace prefix
+_SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s/>]")
 VALUE_SHOWN_CHARS = 40
 # what a check keeps and the import page lists: the first rows, problems and new streets (the
 # counts say how many there are in all); the stored preview stays a few hundred kilobytes at most
@@ -226,8 +232,10 @@ def workbook_check(file: File) -> None:  # type: ignore[type-arg]
     """Raise ImportFileError unless `file` is an .xlsx we are willing to hand to openpyxl.
 
     Checks, before anything is parsed: the size (`settings.IMPORT_MAX_BYTES`), that it is a zip
-    holding a workbook, and that it is no zip bomb (total unpacked size and compression ratio, read
-    from the zip directory; zipfile never unpacks more than a member declares).
+    holding a workbook, that it is no zip bomb (total unpacked size and compression ratio, read
+    from the zip directory; zipfile never unpacks more than a member declares), that it holds no
+    macros, and that its table of distinct texts stays small enough for memory (counted in a
+    streamed read of every part, since a part's name and type are the file's to choose).
     """
     limit = settings.IMPORT_MAX_BYTES
     size = file.size or 0
@@ -275,6 +283,43 @@ def workbook_check(file: File) -> None:  # type: ignore[type-arg]
                 "Workbook (*.xlsx)”, which leaves them out, then upload it again."
             )
         )
+    if _shared_string_count(file, members) > MAX_SHARED_STRINGS:
+        raise ImportFileError(
+            _(
+                "The workbook holds more than %(limit)s different texts, far more than the "
+                "communities of a district need. The file is refused: check that it holds only "
+                "the template's columns, or split it into several files."
+            )
+            % {"limit": MAX_SHARED_STRINGS}
+        )
+
+
+def _shared_string_count(file: File, members: list[zipfile.ZipInfo]) -> int:  # type: ignore[type-arg]
+    """How many shared-string elements the parts of the (size-checked) zip hold, read in chunks."""
+    count = 0
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            for member in members:
+                with archive.open(member) as part:
+                    carry = b""
+                    while chunk := part.read(1024 * 1024):
+                        data = carry + chunk
+                        # a tag (at most 35 bytes) cut by the chunk's end is counted next time
+                        cut = data.rfind(b"<", max(0, len(data) - 64))
+                        cut = len(data) if cut == -1 else cut
+                        count += len(_SHARED_STRING_TAG.findall(data, 0, cut))
+                        carry = data[cut:]
+                    count += len(_SHARED_STRING_TAG.findall(carry + b" "))
+                if count > MAX_SHARED_STRINGS:
+                    break
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as e:
+        # damaged, encrypted (RuntimeError) or of an unknown compression (NotImplementedError
+        # is a RuntimeError)
+        raise _not_a_workbook() from e
+    finally:
+        file.seek(0)
+    return count
 
 
 class _TextBudget:

@@ -214,6 +214,14 @@ def bidi_names() -> bytes:
     return valid_workbook(1, street="\u202bNew Street\u202c", name="Lake\u200bside\ufeff")
 
 
+def many_shared_strings(count: int = 200_001) -> bytes:
+    """A table of distinct short texts: openpyxl keeps each in memory (about 150 bytes each), so
+    two million of them (a 5 MB file) would take 300 MB."""
+    items = "".join(f"<si><t>{i:x}</t></si>" for i in range(count))
+    strings = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">{items}</sst>'
+    return xlsx(sheet_xml(good_rows(1)), strings)
+
+
 def zip_bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -320,7 +328,13 @@ class HostileFile:
     content_type: str = "application/octet-stream"
 
     def content(self) -> bytes:
-        return self.build()
+        # built once per test session: each file goes to every upload
+        if self.key not in _BUILT:
+            _BUILT[self.key] = self.build()
+        return _BUILT[self.key]
+
+
+_BUILT: dict[str, bytes] = {}
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -341,6 +355,7 @@ CORPUS: list[HostileFile] = [
     HostileFile("name-20000-chars", "a" * 20_000 + ".xlsx", valid_workbook, XLSX),
     HostileFile("bidi-names", "communities.xlsx", bidi_names, XLSX),
     HostileFile("bidi-file-name", "photo\u202egpj.xlsx", valid_workbook, XLSX),
+    HostileFile("many-shared-strings", "communities.xlsx", many_shared_strings, XLSX),
     HostileFile("zip-bomb", "communities.xlsx", zip_bomb, XLSX),
     HostileFile("xxe", "communities.xlsx", xxe, XLSX),
     HostileFile("billion-laughs", "communities.xlsx", billion_laughs, XLSX),
