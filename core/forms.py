@@ -9,12 +9,15 @@ The input rules (`InputRulesMixin`) hold for every form, so that no view has to 
   ValueError and TypeError, and a number past 2**63 raises OverflowError in the database driver;
 - a number typed into an IntegerField of a ModelForm stays within its column's range (see
   `column_range`), also where the form leaves the model's checks to its service;
+- a date lies between DATE_FIRST and DATE_LAST (the due-date arithmetic stays within Python's
+  dates);
 - a ModelForm checks the model's unique constraints also across the fields it does not show (the
   community's street when its name is edited), and reports a duplicate on the field the user typed,
   instead of leaving it to the database's IntegrityError.
 """
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -91,6 +94,22 @@ def column_range(model: type[models.Model], name: str, field: forms.Field) -> li
     return validators
 
 
+# Dates a user may type. Due dates lie up to 32,767 days (a small integer of offset) from the
+# dates typed, and Python's dates end at the years 1 and 9999: a year like 9999 would make the
+# due-date arithmetic overflow. No election of this century needs more.
+DATE_FIRST = date(1900, 1, 1)
+DATE_LAST = date(2199, 12, 31)
+
+
+def date_in_range(value: date) -> None:
+    if not DATE_FIRST <= value <= DATE_LAST:
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="date_range",
+            params={"first": DATE_FIRST.isoformat(), "last": DATE_LAST.isoformat()},
+        )
+
+
 def _submitted(data: Any, key: str) -> list[Any]:
     if hasattr(data, "getlist"):
         return list(data.getlist(key))
@@ -131,6 +150,8 @@ class InputRulesMixin:
                 field.to_python = _text_cleaning(field.to_python)  # type: ignore[method-assign,assignment]
             elif isinstance(field, forms.IntegerField) and model is not None:
                 field.validators = [*field.validators, *column_range(model, name, field)]
+            elif isinstance(field, forms.DateField):
+                field.validators = [*field.validators, date_in_range]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -270,6 +270,33 @@ def test_an_offset_too_large_for_its_column_is_a_chinese_form_error(
     assert step.offset_days == 14
 
 
+@pytest.mark.parametrize(
+    ("election_on", "party_election_on"),
+    [("9999-12-31", "9999-12-30"), ("0001-01-02", "0001-01-01")],
+)
+def test_a_date_at_the_end_of_the_calendar_is_a_chinese_error(
+    as_user: Any,
+    street_official: User,
+    community: Community,
+    running_campaign: Campaign,  # noqa: F811
+    election_on: str,
+    party_election_on: str,
+) -> None:
+    # due dates lie days away from election day: near year 1 or 9999 they leave Python's dates
+    plan = running_campaign.plans.get(community=community)
+    response = as_user(street_official).post(
+        reverse("election:plan-dates", args=[plan.pk]),
+        {"election_on": election_on, "party_election_on": party_election_on, "version": 1},
+        follow=True,
+    )
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown
+    assert all(chinese(m) for m in shown), shown
+    plan.refresh_from_db()
+    assert plan.election_on == running_campaign.election_on
+
+
 # --- odd ids -------------------------------------------------------------------------------------
 
 
