@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -542,3 +543,20 @@ def test_no_path_of_the_project_takes_an_unbounded_int() -> None:
     assert len(seen) > 30
     for route, converters in seen:
         assert not any(isinstance(c, IntConverter) for c in converters.values()), route
+
+
+def test_a_request_with_too_many_fields_gets_the_chinese_bad_request_page(
+    as_user: Any, street_official: User
+) -> None:
+    fields = {f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = as_user(street_official).post(reverse("communities:community-list"), fields)
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
+
+
+def test_a_form_without_its_csrf_token_gets_the_chinese_page(street_official: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(street_official)
+    response = client.post(reverse("accounts:password-change"), {"old_password": "x"})
+    assert response.status_code == 403
+    assert "表单已过期" in response.content.decode()
