@@ -199,6 +199,11 @@ class Committee(TimeStampedModel):
         _("party organisation type"), max_length=20, choices=PartyType.choices, blank=True
     )
     seats = models.PositiveSmallIntegerField(_("current seats"), default=0)
+    # the Party organisation's full members (正式党员): under the rule set's threshold it elects a
+    # secretary only, not a committee
+    full_members = models.PositiveIntegerField(
+        _("full party members"), null=True, blank=True
+    )
     term_started_on = models.DateField(_("term started on"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
@@ -212,6 +217,10 @@ class Committee(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(kind="party") | Q(party_type=""),
                 name="committee_party_type_only_for_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="party") | Q(full_members__isnull=True),
+                name="committee_full_members_only_for_party",
             ),
         ]
 

@@ -9,6 +9,7 @@ with a stage and a step for every template that applies to the community's elect
 
 import re
 import uuid
+from datetime import date
 from pathlib import PurePath
 
 from django.conf import settings
@@ -29,12 +30,57 @@ class RuleSet(TimeStampedModel):
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=100)
     region = models.CharField(_("region"), max_length=100, blank=True)
-    effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    effective_on = models.DateField(
+        _("in force from"),
+        null=True,
+        blank=True,
+        help_text=_("The first election day these rules govern; empty: no lower bound."),
+    )
+    effective_to = models.DateField(
+        _("in force until"),
+        null=True,
+        blank=True,
+        help_text=_("The last election day these rules govern; empty: still in force."),
+    )
     source = models.TextField(
         _("source"), blank=True, help_text=_("The laws and documents these rules come from.")
     )
     notes = models.TextField(_("notes"), blank=True)
     is_default = models.BooleanField(_("default for new campaigns"), default=False)
+    is_demonstration = models.BooleanField(
+        _("demonstration variant"),
+        default=False,
+        help_text=_("Not the rules of a real place: for training and demonstrations only."),
+    )
+    term_years = models.PositiveSmallIntegerField(_("term of office (years)"), default=5)
+    term_basis = models.CharField(_("legal basis of the term"), max_length=200, blank=True)
+    households_min = models.PositiveIntegerField(
+        _("fewest households of a residents' committee"), null=True, blank=True
+    )
+    households_max = models.PositiveIntegerField(
+        _("most households of a residents' committee"), null=True, blank=True
+    )
+    households_basis = models.CharField(
+        _("legal basis of the household norm"), max_length=200, blank=True
+    )
+    postpone_max_months = models.PositiveSmallIntegerField(
+        _("longest postponement (months)"), default=12
+    )
+    postpone_basis = models.CharField(
+        _("legal basis of postponements"), max_length=200, blank=True
+    )
+    party_quorum_numerator = models.PositiveSmallIntegerField(
+        _("party meeting quorum: numerator"), default=4
+    )
+    party_quorum_denominator = models.PositiveSmallIntegerField(
+        _("party meeting quorum: denominator"), default=5
+    )
+    party_quorum_basis = models.CharField(
+        _("legal basis of the party meeting quorum"), max_length=200, blank=True
+    )
+    allows_party_direct_election = models.BooleanField(
+        _("allows open recommendation and direct election"), default=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -42,11 +88,28 @@ class RuleSet(TimeStampedModel):
         verbose_name_plural = _("rule sets")
         ordering = ["code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="ruleset_code_version_unique")
+            models.UniqueConstraint(fields=["code", "version"], name="ruleset_code_version_unique"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_on__isnull=True)
+                | Q(effective_to__gte=models.F("effective_on")),
+                name="ruleset_effective_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(party_quorum_denominator__gt=0)
+                & Q(party_quorum_numerator__lte=models.F("party_quorum_denominator")),
+                name="ruleset_party_quorum_fraction",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+    def is_in_force_on(self, day: date) -> bool:
+        """Whether an election held on `day` falls within the rules' effective period."""
+        if self.effective_on is not None and day < self.effective_on:
+            return False
+        return self.effective_to is None or day <= self.effective_to
 
 
 class Applies(models.TextChoices):
@@ -179,8 +242,23 @@ class SeatRule(models.Model):
         RuleSet, verbose_name=_("rule set"), on_delete=models.CASCADE, related_name="seat_rules"
     )
     body = models.CharField(_("committee"), max_length=10, choices=Body.choices)
+    # the Party organisation's type (communities.Committee.PartyType value) the range applies to;
+    # empty: every type, or a committee that is not the Party's
+    party_type = models.CharField(_("party organisation type"), max_length=20, blank=True)
     min_seats = models.PositiveSmallIntegerField(_("fewest seats"))
     max_seats = models.PositiveSmallIntegerField(_("most seats"))
+    usual_max_seats = models.PositiveSmallIntegerField(
+        _("usual most seats"),
+        null=True,
+        blank=True,
+        help_text=_("The usual upper end of the range; above it up to the most seats is allowed."),
+    )
+    secretary_only_below = models.PositiveSmallIntegerField(
+        _("secretary only below this many full members"),
+        null=True,
+        blank=True,
+        help_text=_("A Party organisation with fewer full members elects a secretary only."),
+    )
     requires_woman = models.BooleanField(_("must include a woman"), default=False)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     history = HistoricalRecords()
@@ -189,7 +267,9 @@ class SeatRule(models.Model):
         verbose_name = _("seat rule")
         verbose_name_plural = _("seat rules")
         constraints = [
-            models.UniqueConstraint(fields=["rule_set", "body"], name="seat_rule_unique"),
+            models.UniqueConstraint(
+                fields=["rule_set", "body", "party_type"], name="seat_rule_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(min_seats__lte=models.F("max_seats")), name="seat_rule_range"
             ),
@@ -197,6 +277,59 @@ class SeatRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_body_display()} {self.min_seats}-{self.max_seats}"
+
+
+class VotingMode(models.TextChoices):
+    """Who votes for the residents' (villagers') committee."""
+
+    ALL_VOTERS = "all_voters", _("all registered voters")
+    HOUSEHOLDS = "households", _("household representatives")
+    REPRESENTATIVES = "representatives", _("residents' representatives")
+
+
+class VotingRule(models.Model):
+    """The thresholds of one voting mode on one track: the election is valid when more than
+    `valid_numerator/valid_denominator` of those entitled vote, a candidate wins with more than
+    `win_numerator/win_denominator` of the votes cast, and in a 另行选举 the most votes win with at
+    least `runoff_numerator/runoff_denominator` of the votes cast."""
+
+    rule_set = models.ForeignKey(
+        RuleSet, verbose_name=_("rule set"), on_delete=models.CASCADE, related_name="voting_rules"
+    )
+    mode = models.CharField(_("voting mode"), max_length=20, choices=VotingMode.choices)
+    applies_to = models.CharField(
+        _("applies to"), max_length=10, choices=Applies.choices, default=Applies.ALL
+    )
+    valid_numerator = models.PositiveSmallIntegerField(_("turnout: numerator"), default=1)
+    valid_denominator = models.PositiveSmallIntegerField(_("turnout: denominator"), default=2)
+    win_numerator = models.PositiveSmallIntegerField(_("winning share: numerator"), default=1)
+    win_denominator = models.PositiveSmallIntegerField(_("winning share: denominator"), default=2)
+    runoff_numerator = models.PositiveSmallIntegerField(_("runoff share: numerator"), default=1)
+    runoff_denominator = models.PositiveSmallIntegerField(
+        _("runoff share: denominator"), default=3
+    )
+    rule_text = models.CharField(_("rule"), max_length=300, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("voting rule")
+        verbose_name_plural = _("voting rules")
+        ordering = ["rule_set", "applies_to", "mode"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_set", "mode", "applies_to"], name="voting_rule_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_denominator__gt=0)
+                & Q(win_denominator__gt=0)
+                & Q(runoff_denominator__gt=0),
+                name="voting_rule_fractions",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} ({self.get_applies_to_display()})"
 
 
 class Campaign(TimeStampedModel):
@@ -263,6 +396,15 @@ class CommunityPlan(TimeStampedModel):
     or a date changes, so that lists and dashboards never aggregate steps row by row.
     """
 
+    class ReelectionGround(models.TextChoices):
+        """Why an election is void and held again (重新选举)."""
+
+        TURNOUT = "turnout", _("not more than half of those entitled voted")
+        NO_COMPETITION = "no_competition", _("no more candidates than seats")
+        NO_PUBLIC_COUNT = "no_public_count", _("the votes were not counted in public")
+        NOT_ANNOUNCED = "not_announced", _("the result was not announced on the spot")
+        IRREGULARITY = "irregularity", _("the election was declared void for irregularities")
+
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="plans"
     )
@@ -276,6 +418,41 @@ class CommunityPlan(TimeStampedModel):
     )
     planned_cross_appointments = models.PositiveSmallIntegerField(
         _("cross-appointments (planned)"), default=0
+    )
+    # the voter figures, split by the ground on which each voter registered
+    voters_by_register = models.PositiveIntegerField(
+        _("voters registered by household register"), null=True, blank=True
+    )
+    voters_by_residence = models.PositiveIntegerField(
+        _("voters registered by residence of six months or more"), null=True, blank=True
+    )
+    voters_community_workers = models.PositiveIntegerField(
+        _("community workers confirmed by the election committee"), null=True, blank=True
+    )
+    voters_village_admitted = models.PositiveIntegerField(
+        _("non-register residents admitted by the village assembly"), null=True, blank=True
+    )
+    # how the committee is elected, and what happens after election day
+    voting_mode = models.CharField(
+        _("voting mode"), max_length=20, choices=VotingMode.choices, blank=True
+    )
+    runoff_on = models.DateField(_("runoff election day"), null=True, blank=True)
+    reelection_ground = models.CharField(
+        _("ground for a new election"),
+        max_length=20,
+        choices=ReelectionGround.choices,
+        blank=True,
+    )
+    reelection_on = models.DateField(_("new election day"), null=True, blank=True)
+    # the Party members' meeting: members entitled to vote and members present
+    party_members_entitled = models.PositiveIntegerField(
+        _("party members entitled to vote"), null=True, blank=True
+    )
+    party_members_present = models.PositiveIntegerField(
+        _("party members present at the meeting"), null=True, blank=True
+    )
+    is_party_direct_election = models.BooleanField(
+        _("open recommendation and direct election"), default=False
     )
     steps_total = models.PositiveSmallIntegerField(_("steps"), default=0)
     steps_done = models.PositiveSmallIntegerField(_("steps done"), default=0)
@@ -303,6 +480,13 @@ class CommunityPlan(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(party_election_on__lte=models.F("election_on")),
                 name="plan_party_election_first",
+            ),
+            models.CheckConstraint(
+                condition=Q(party_members_present__isnull=True)
+                | Q(party_members_entitled__isnull=True)
+                | Q(party_members_present__lte=models.F("party_members_entitled")),
+                name="plan_party_present_le_entitled",
+                violation_error_message=_("More members present than entitled to vote."),
             ),
         ]
 
@@ -539,6 +723,44 @@ class SeatPlan(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.get_body_display()}"
+
+
+class Postponement(TimeStampedModel):
+    """A community's election moved to a later day with the approval of a named body."""
+
+    plan = models.ForeignKey(
+        CommunityPlan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="postponements",
+    )
+    approved_by_body = models.CharField(_("approved by"), max_length=100)
+    approved_on = models.DateField(_("approved on"))
+    reason = models.TextField(_("reason"))
+    previous_on = models.DateField(_("previous election day"))
+    new_on = models.DateField(_("new election day"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("postponement")
+        verbose_name_plural = _("postponements")
+        ordering = ["plan", "-new_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_on__gt=models.F("previous_on")),
+                name="postponement_later_day",
+                violation_error_message=_("A postponement moves the election to a later day."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} → {self.new_on}"
 
 
 class LeaderAssignment(TimeStampedModel):
