@@ -20,7 +20,15 @@ from accounts.models import User
 from core.exceptions import DomainError
 from core.text import text_truncate
 
-from ..models import Applies, RuleSet, SeatRule, StageTemplate, StepTemplate
+from ..models import (
+    Applies,
+    RuleSet,
+    SeatRule,
+    StageTemplate,
+    StepTemplate,
+    VotingMode,
+    VotingRule,
+)
 from ..rulesets.selectors import ruleset_is_locked
 
 
@@ -30,7 +38,26 @@ class RuleSetError(DomainError):
 
 # --- loading from data ---------------------------------------------------------------------------
 
-RULESET_FIELDS = ["name", "region", "source", "notes", "is_default"]
+RULESET_FIELDS = [
+    "name",
+    "region",
+    "source",
+    "notes",
+    "is_default",
+    "is_demonstration",
+    "term_years",
+    "term_basis",
+    "households_min",
+    "households_max",
+    "households_basis",
+    "postpone_max_months",
+    "postpone_basis",
+    "party_quorum_numerator",
+    "party_quorum_denominator",
+    "party_quorum_basis",
+    "allows_party_direct_election",
+]
+RULESET_DATES = ["effective_on", "effective_to"]
 STEP_FIELDS = [
     "title",
     "applies_to",
@@ -43,7 +70,28 @@ STEP_FIELDS = [
     "rule_text",
     "legal_basis",
 ]
-SEAT_FIELDS = ["body", "min_seats", "max_seats", "requires_woman", "legal_basis"]
+SEAT_FIELDS = [
+    "body",
+    "party_type",
+    "min_seats",
+    "max_seats",
+    "usual_max_seats",
+    "secretary_only_below",
+    "requires_woman",
+    "legal_basis",
+]
+VOTING_FIELDS = [
+    "mode",
+    "applies_to",
+    "valid_numerator",
+    "valid_denominator",
+    "win_numerator",
+    "win_denominator",
+    "runoff_numerator",
+    "runoff_denominator",
+    "rule_text",
+    "legal_basis",
+]
 
 
 @dataclass(frozen=True)
@@ -54,17 +102,31 @@ class _Models:
     stage: Any
     step: Any
     seat_rule: Any
+    voting_rule: Any  # None in a migration older than voting rules
 
 
 def _models(apps: Any = None) -> _Models:
     if apps is None:
-        return _Models(RuleSet, StageTemplate, StepTemplate, SeatRule)
+        return _Models(RuleSet, StageTemplate, StepTemplate, SeatRule, VotingRule)
+    try:
+        voting_rule = apps.get_model("election", "VotingRule")
+    except LookupError:
+        voting_rule = None
     return _Models(
         apps.get_model("election", "RuleSet"),
         apps.get_model("election", "StageTemplate"),
         apps.get_model("election", "StepTemplate"),
         apps.get_model("election", "SeatRule"),
+        voting_rule,
     )
+
+
+def _known(model: Any, data: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """The values of `fields` given in `data` that `model` has: a migration's historical model
+    may predate a field the current files carry (the file is then completed by a later data
+    migration, see `ruleset_reload_shipped`)."""
+    have = {f.name for f in model._meta.get_fields()}
+    return {f: data[f] for f in fields if f in data and f in have}
 
 
 def _history(obj: Any, by: User | None, reason: str) -> Any:
@@ -109,13 +171,27 @@ def _validate_data(data: dict[str, Any]) -> None:
                     _("Step “%(code)s” has a negative number of days.") % {"code": step["code"]}
                 )
             seen.add(step["code"])
+    seat_keys: set[tuple[str, str]] = set()
     for seat in data.get("seat_rules", []):
         _check_choice(seat["body"], SeatRule.Body, "body")
+        key = (seat["body"], seat.get("party_type", ""))
+        if key in seat_keys:
+            raise RuleSetError(
+                _("The seat rule of %(body)s appears twice in the rule set file.")
+                % {"body": " ".join(key).strip()}
+            )
+        seat_keys.add(key)
         if seat["min_seats"] > seat["max_seats"]:
             raise RuleSetError(
                 _("The fewest seats cannot exceed the most seats (%(body)s).")
                 % {"body": seat["body"]}
             )
+    for voting in data.get("voting_rules", []):
+        _check_choice(voting["mode"], VotingMode, "mode")
+        _check_choice(voting.get("applies_to", "all"), Applies, "applies_to")
+    start, end = (data.get(f) for f in RULESET_DATES)
+    if start and end and date.fromisoformat(end) < date.fromisoformat(start):
+        raise RuleSetError(_("The rules cannot stop being in force before they start."))
 
 
 @transaction.atomic
@@ -137,11 +213,11 @@ def ruleset_load(
         return existing, False
     _validate_data(data)
     reason = "rule set loaded"
+    dates = {f: date.fromisoformat(data[f]) if data.get(f) else None for f in RULESET_DATES}
     rule_set = m.rule_set(
         code=data["code"],
         version=data["version"],
-        effective_on=date.fromisoformat(data["effective_on"]) if data.get("effective_on") else None,
-        **{f: data[f] for f in RULESET_FIELDS if f in data},
+        **_known(m.rule_set, {**data, **dates}, [*RULESET_DATES, *RULESET_FIELDS]),
     )
     _history(rule_set, by, reason).save()
     steps_by_code: dict[str, Any] = {}
@@ -160,14 +236,17 @@ def ruleset_load(
                 order=step_order,
                 code=step_data["code"],
                 anchor_step=steps_by_code.get(step_data.get("anchor_step") or ""),
-                **{f: step_data[f] for f in STEP_FIELDS if f in step_data},
+                **_known(m.step, step_data, STEP_FIELDS),
             )
             _history(step, by, reason).save()
             steps_by_code[step.code] = step
     for seat_data in data.get("seat_rules", []):
-        fields = {f: seat_data[f] for f in SEAT_FIELDS if f in seat_data}
-        seat = m.seat_rule(rule_set=rule_set, **fields)
+        seat = m.seat_rule(rule_set=rule_set, **_known(m.seat_rule, seat_data, SEAT_FIELDS))
         _history(seat, by, reason).save()
+    if m.voting_rule is not None:
+        for voting_data in data.get("voting_rules", []):
+            fields = _known(m.voting_rule, voting_data, VOTING_FIELDS)
+            _history(m.voting_rule(rule_set=rule_set, **fields), by, reason).save()
     return rule_set, True
 
 
@@ -176,6 +255,42 @@ def ruleset_load_file(
 ) -> tuple[RuleSet, bool]:
     """Load one rule set file (UTF-8 JSON); see `ruleset_load`."""
     return ruleset_load(json.loads(path.read_text(encoding="utf-8")), by=by, apps=apps)
+
+
+def _delete(rule_set: Any, step_model: Any) -> None:
+    # a step is protected while a later step counts from it: delete the later ones first
+    for step in step_model.objects.filter(stage__rule_set=rule_set).order_by(
+        "-stage__order", "-order"
+    ):
+        step.delete()
+    rule_set.delete()
+
+
+def ruleset_reload_shipped(paths: list[Path], *, apps: Any = None) -> list[tuple[str, int]]:
+    """Bring the shipped rule sets of `paths` to their files' content, for a data migration.
+
+    A version no campaign uses is deleted and loaded again from its file (an earlier migration
+    may have loaded it before the fields it now carries existed); a version a campaign uses is
+    left as it is; a missing version is loaded. The rule set a file marks as the default becomes
+    the only default. Returns the (code, version) pairs (re)loaded. Unlike `ruleset_load`, this
+    rewrites unused shipped versions: it is meant for migrations, not for the office.
+    """
+    m = _models(apps)
+    loaded = []
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        existing = m.rule_set.objects.filter(code=data["code"], version=data["version"]).first()
+        if existing is not None:
+            if existing.campaigns.exists():
+                continue
+            _delete(existing, m.step)
+        rule_set, _created = ruleset_load(data, apps=apps)
+        loaded.append((rule_set.code, rule_set.version))
+        if rule_set.is_default:
+            for other in m.rule_set.objects.filter(is_default=True).exclude(pk=rule_set.pk):
+                other.is_default = False
+                _history(other, None, "default rule set changed").save(update_fields=["is_default"])
+    return loaded
 
 
 def ruleset_file_keys(paths: list[Path]) -> list[tuple[str, int]]:
@@ -218,13 +333,9 @@ def ruleset_clone(*, rule_set: RuleSet, by: User) -> RuleSet:
     clone = RuleSet(
         code=source.code,
         version=next_version,
-        name=source.name,
-        region=source.region,
-        effective_on=source.effective_on,
-        source=source.source,
-        notes=source.notes,
-        is_default=False,
+        **{f: getattr(source, f) for f in [*RULESET_DATES, *RULESET_FIELDS]},
     )
+    clone.is_default = False
     try:
         # the lock above holds on PostgreSQL; SQLite serializes writers, and any other race ends
         # here rather than as a server error
@@ -261,6 +372,9 @@ def ruleset_clone(*, rule_set: RuleSet, by: User) -> RuleSet:
     for seat in SeatRule.objects.filter(rule_set=source):
         seat_copy = SeatRule(rule_set=clone, **{f: getattr(seat, f) for f in SEAT_FIELDS})
         _history(seat_copy, by, reason).save()
+    for voting in VotingRule.objects.filter(rule_set=source):
+        voting_copy = VotingRule(rule_set=clone, **{f: getattr(voting, f) for f in VOTING_FIELDS})
+        _history(voting_copy, by, reason).save()
     return clone
 
 
