@@ -164,11 +164,18 @@ class StepTemplate(models.Model):
         PARTY_ELECTION = "party_election", _("party election day")
         START = "start", _("campaign start")
         STEP = "step", _("another step done")
+        COMMITTEE_FORMED = "committee_formed", _("new committee formed")
 
     class Check(models.TextChoices):
         NONE = "", _("no check")
         MIN_LEAD = "min_lead", _("at least N days before the anchor")
         MAX_LAG = "max_lag", _("at most N days after the anchor")
+        MIN_LAG = "min_lag", _("not before N days after the anchor")
+        RULING = "ruling", _("each objection ruled on within N days of its receipt")
+
+    class DayUnit(models.TextChoices):
+        CALENDAR = "calendar", _("calendar days")
+        WORKING = "working", _("working days")
 
     class CheckedDate(models.TextChoices):
         DONE = "done", _("the day the step was done")
@@ -201,10 +208,25 @@ class StepTemplate(models.Model):
         _("check"), max_length=10, choices=Check.choices, default=Check.NONE, blank=True
     )
     check_days = models.PositiveSmallIntegerField(_("days of the check"), default=0)
+    check_anchor = models.CharField(
+        _("checked against"),
+        max_length=20,
+        choices=[c for c in Anchor.choices if c[0] != "step"],
+        blank=True,
+        help_text=_("Empty: the same day the due date counts from."),
+    )
+    day_unit = models.CharField(
+        _("days counted in"), max_length=10, choices=DayUnit.choices, default=DayUnit.CALENDAR
+    )
     checked_date = models.CharField(
         _("date checked"), max_length=10, choices=CheckedDate.choices, default=CheckedDate.DONE
     )
     requires_notice = models.BooleanField(_("needs a public notice"), default=False)
+    notice_days = models.PositiveSmallIntegerField(
+        _("notice stays up at least (days)"),
+        default=0,
+        help_text=_("0: no minimum display period."),
+    )
     rule_text = models.CharField(_("rule"), max_length=200, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     history = HistoricalRecords()
@@ -444,6 +466,13 @@ class CommunityPlan(TimeStampedModel):
         blank=True,
     )
     reelection_on = models.DateField(_("new election day"), null=True, blank=True)
+    # the handover counts from here (a runoff or a new election forms the committee after E)
+    committee_formed_on = models.DateField(
+        _("new committee formed on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the day of the last election held (election day, runoff, new election)."),
+    )
     # the Party members' meeting: members entitled to vote and members present
     party_members_entitled = models.PositiveIntegerField(
         _("party members entitled to vote"), null=True, blank=True
@@ -548,7 +577,7 @@ class PlanStep(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     # the lead-time check's verdict, recomputed whenever a date it depends on changes
     is_red = models.BooleanField(_("breaks a time limit"), default=False)
-    red_reason = models.CharField(_("time limit broken"), max_length=300, blank=True)
+    red_reason = models.CharField(_("time limit broken"), max_length=600, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
@@ -661,6 +690,78 @@ class PublicNotice(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class VoterObjection(TimeStampedModel):
+    """An objection to the voter list (选民名单异议), received on a day and ruled on within the
+    rule set's days of its receipt."""
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("upheld: the list is corrected")
+        REJECTED = "rejected", _("rejected")
+
+    plan = models.ForeignKey(
+        CommunityPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="objections"
+    )
+    received_on = models.DateField(_("received on"))
+    raised_by = models.CharField(_("raised by"), max_length=100)
+    summary = models.CharField(_("what is objected to"), max_length=200, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("objection to the voter list")
+        verbose_name_plural = _("objections to the voter list")
+        ordering = ["plan", "received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True)
+                | Q(decided_on__gte=models.F("received_on")),
+                name="objection_decided_after_receipt",
+                violation_error_message=_("An objection cannot be decided before it was received."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(decided_on__isnull=True) & Q(outcome=""))
+                | (Q(decided_on__isnull=False) & ~Q(outcome="")),
+                name="objection_decision_complete",
+                violation_error_message=_("A decision needs both its day and its outcome."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.raised_by} {self.received_on}"
+
+
+class CalendarDay(models.Model):
+    """A day of China's official calendar that differs from the plain week: a public holiday
+    (a weekday or weekend day off) or a swapped working day (调休, a weekend day at work).
+
+    Days not listed follow the week: Monday to Friday are working days. Filled from the
+    `chinese_calendar` package (`manage.py calendar_load`); the office adds or corrects days in
+    the admin when the State Council publishes a new year.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
 
 
 class SurveyLedger(TimeStampedModel):
