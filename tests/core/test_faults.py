@@ -131,9 +131,8 @@ def own_redis(tmp_path: Path, settings: Any) -> Iterator[RedisServer]:
 
 
 def _drop_broker_connections() -> None:
-    # the app keeps a pool of broker connections, made for the broker URL of its first send
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # the app keeps a pool of broker connections, made for the broker URL of its first send; the
+    # pool itself stays open in kombu's registry of pools, for the next user of that URL
     app._pool = None
     app.amqp._producer_pool = None
 
