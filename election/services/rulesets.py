@@ -240,7 +240,10 @@ def ruleset_load(
             )
             _history(step, by, reason).save()
             steps_by_code[step.code] = step
+    by_type = "party_type" in {f.name for f in m.seat_rule._meta.get_fields()}
     for seat_data in data.get("seat_rules", []):
+        if seat_data.get("party_type") and not by_type:
+            continue  # a migration older than ranges by Party organisation type: one per body
         seat = m.seat_rule(rule_set=rule_set, **_known(m.seat_rule, seat_data, SEAT_FIELDS))
         _history(seat, by, reason).save()
     if m.voting_rule is not None:
