@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.models import District
 from core.exceptions import DomainError
-from core.text import text_clean
 from core.tasks import enqueue_on_commit
+from core.text import text_clean
 
 from ..models import Campaign, RuleSet
 from .plans import campaign_start
