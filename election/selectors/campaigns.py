@@ -17,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from communities.models import Community
+from communities.models import Committee, Community
 from communities.permissions import districts_for_user
 from core.history import reason_label
 
@@ -30,6 +30,7 @@ from ..models import (
     SurveyLedger,
 )
 from ..permissions import campaigns_for_user
+from ..services.seats import seat_rule_for
 
 # --- campaigns ------------------------------------------------------------------------------------
 
@@ -176,12 +177,19 @@ def seats_summary(campaign: Campaign) -> dict[str, Any]:
 
 
 def seat_plans_with_rules(plan: CommunityPlan) -> list[tuple[Any, Any]]:
-    """The plan's seat plans (party first), each with its rule in the campaign's rule set."""
-    rules = {r.body: r for r in SeatRule.objects.filter(rule_set_id=plan.campaign.rule_set_id)}
+    """The plan's seat plans (party first), each with its rule in the campaign's rule set (for
+    the Party's, the rule of the community's Party organisation type)."""
+    rules = list(SeatRule.objects.filter(rule_set_id=plan.campaign.rule_set_id))
+    party_type = (
+        Committee.objects.filter(community_id=plan.community_id, kind=Committee.Kind.PARTY)
+        .values_list("party_type", flat=True)
+        .first()
+        or ""
+    )
     seat_plans = sorted(
         SeatPlan.objects.filter(plan=plan), key=lambda s: (s.body != SeatRule.Body.PARTY, s.body)
     )
-    return [(s, rules.get(s.body)) for s in seat_plans]
+    return [(s, seat_rule_for(rules, body=s.body, party_type=party_type)) for s in seat_plans]
 
 
 def history_entries(rows: list[Any], fields: list[str]) -> list[dict[str, Any]]:

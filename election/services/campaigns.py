@@ -19,6 +19,7 @@ from core.tasks import enqueue_on_commit
 from core.text import text_clean
 
 from ..models import Campaign, RuleSet
+from .periods import ruleset_check_in_force
 from .plans import campaign_start
 
 
@@ -51,13 +52,15 @@ def campaign_create(
     """Create a draft campaign of `district` under `rule_set`.
 
     Raises CampaignError for an empty name, for election day E not after the start, or for the
-    Party election not before E (or before the start). Nothing is planned until it starts.
+    Party election not before E (or before the start); RuleSetPeriodError when the rule set does
+    not govern elections on E (its effective period). Nothing is planned until it starts.
     History reason: "campaign created".
     """
     name = text_clean(name)
     if not name:
         raise CampaignError(_("Give the campaign a name."))
     _check_dates(starts_on=starts_on, party_election_on=party_election_on, election_on=election_on)
+    ruleset_check_in_force(rule_set=rule_set, day=election_on)
     campaign = Campaign(
         district=district,
         rule_set=rule_set,

@@ -31,6 +31,7 @@ from ..models import (
     StepTemplate,
     SurveyLedger,
 )
+from .periods import ruleset_check_in_force
 
 BATCH = 2000
 
@@ -360,10 +361,11 @@ def plan_dates_update(
 ) -> CommunityPlan:
     """Move a community's election day (and the Party election's): every due date and every flag
     is recomputed. Raises ConflictError for a stale form, PlanError if the Party election would
-    come after the residents' committee election."""
+    come after the residents' committee election, RuleSetPeriodError if the campaign's rule set
+    does not govern the new election day."""
     plan = (
         CommunityPlan.objects.select_for_update(of=("self",))
-        .select_related("campaign", "community")
+        .select_related("campaign__rule_set", "community")
         .get(pk=plan.pk)
     )
     if plan.version != version:
@@ -372,6 +374,8 @@ def plan_dates_update(
         raise PlanError(_("The party organisation is elected before the residents' committee."))
     if (plan.election_on, plan.party_election_on) == (election_on, party_election_on):
         return plan
+    if election_on != plan.election_on:
+        ruleset_check_in_force(rule_set=plan.campaign.rule_set, day=election_on)
     plan.election_on, plan.party_election_on = election_on, party_election_on
     plan.version += 1
     plan._history_user = by  # type: ignore[attr-defined]

@@ -1,13 +1,14 @@
 """Writes for seat sizing (职数设置): the planned seats of a community's committees, checked
 against the campaign's rule set, and the planned 一肩挑 and 交叉任职."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from communities.models import Committee
 from core.exceptions import ConflictError, DomainError
 
 from ..models import Campaign, CommunityPlan, SeatPlan, SeatRule
@@ -38,8 +39,41 @@ def _stale() -> ConflictError:
     )
 
 
-def seat_problems(*, body_label: str, seats: int, women: int, rule: SeatRule | None) -> list[str]:
-    """The rules a committee's planned seats break, as messages naming each rule ([] if none)."""
+def seat_rule_for(rules: Iterable[SeatRule], *, body: str, party_type: str = "") -> SeatRule | None:
+    """The seat rule of a committee: for the Party's, the rule of its organisation type
+    (党委 / 党总支 / 党支部) if the rule set has one, else the rule for every type."""
+    candidates = [r for r in rules if r.body == body]
+    if body == SeatRule.Body.PARTY and party_type:
+        for rule in candidates:
+            if rule.party_type == party_type:
+                return rule
+    return next((r for r in candidates if not r.party_type), None)
+
+
+def is_secretary_only(rule: SeatRule | None, full_members: int | None) -> bool:
+    """Whether a Party organisation elects a secretary only: it has fewer full members than its
+    rule's threshold (a 党支部 under 7). Unknown membership is not judged."""
+    return (
+        rule is not None
+        and rule.secretary_only_below is not None
+        and full_members is not None
+        and full_members < rule.secretary_only_below
+    )
+
+
+def seat_problems(
+    *,
+    body_label: str,
+    seats: int,
+    women: int,
+    rule: SeatRule | None,
+    full_members: int | None = None,
+) -> list[str]:
+    """The rules a committee's planned seats break, as messages naming each rule ([] if none).
+
+    `full_members` is the Party organisation's number of full members: under the rule's
+    `secretary_only_below` it elects one secretary, and no committee range applies.
+    """
     names = {"committee": body_label, "seats": seats, "women": women}
     problems = []
     if women > seats:
@@ -49,6 +83,20 @@ def seat_problems(*, body_label: str, seats: int, women: int, rule: SeatRule | N
     if rule is None:
         return problems
     rule_names = {**names, "min": rule.min_seats, "max": rule.max_seats, "basis": rule.legal_basis}
+    if is_secretary_only(rule, full_members):
+        if seats != 1:
+            problems.append(
+                _(
+                    "%(committee)s: with %(members)s full members (fewer than %(threshold)s) the "
+                    "organisation elects a secretary only, not %(seats)s seats (%(basis)s)."
+                )
+                % {
+                    **rule_names,
+                    "members": full_members,
+                    "threshold": rule.secretary_only_below,
+                }
+            )
+        return problems
     if not rule.min_seats <= seats <= rule.max_seats:
         if rule.legal_basis:
             message = _(
@@ -88,8 +136,10 @@ def seats_update(
     loaded at; `seats` maps each committee of the plan to its planned seats and women. Locks the
     plan and its seat plans. Raises ConflictError if any of them was saved since, and SeatError
     (naming every broken rule) when planned seats fall outside the rule set's range for that
-    committee, a committee that must include a woman has none planned, more women than seats are
-    planned, or the cross-appointments exceed the smaller committee, or the campaign is closed.
+    committee (for the Party's, the range of its organisation type, or one secretary when it has
+    fewer full members than the rule's threshold), a committee that must include a woman has none
+    planned, more women than seats are planned, the cross-appointments exceed the smaller
+    committee, or the campaign is closed.
     A save that changes nothing writes nothing. History reason: `reason`, else "seats planned".
     """
     plan = (
@@ -104,7 +154,11 @@ def seats_update(
         raise _stale()
     if plan.campaign.status == Campaign.Status.CLOSED:
         raise SeatError([_("“%(name)s” is closed.") % {"name": plan.campaign.name}])
-    rules = {r.body: r for r in SeatRule.objects.filter(rule_set=plan.campaign.rule_set)}
+    rules = list(SeatRule.objects.filter(rule_set=plan.campaign.rule_set))
+    party = Committee.objects.filter(community_id=plan.community_id, kind=Committee.Kind.PARTY)
+    party_type, full_members = next(
+        iter(party.values_list("party_type", "full_members")), ("", None)
+    )
     problems: list[str] = []
     for body, seat_plan in seat_plans.items():
         wanted = seats.get(body, SeatInput(seat_plan.planned_seats, seat_plan.planned_women))
@@ -112,7 +166,8 @@ def seats_update(
             body_label=seat_plan.get_body_display(),
             seats=wanted.seats,
             women=wanted.women,
-            rule=rules.get(body),
+            rule=seat_rule_for(rules, body=body, party_type=party_type),
+            full_members=full_members if body == SeatRule.Body.PARTY else None,
         )
     if cross_appointments < 0:
         problems.append(_("Cross-appointments cannot be negative."))
