@@ -6,15 +6,18 @@ in the admin (a new year is published by the State Council in the autumn before)
 engine reads them once per computation through `election.rules.WorkCalendar`.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from ..models import CalendarDay
+from ..rules import PlanDates, WorkCalendar
 
 SOURCE = "chinese_calendar %(version)s"
+# steps fall within months of a plan's days; a year either side covers any rule set's offsets
+CALENDAR_MARGIN_DAYS = 400
 
 # the package names holidays in English; the office reads Chinese (data, not interface text)
 HOLIDAY_NAMES = {
@@ -62,3 +65,23 @@ def calendar_load(*, apps: Any = None) -> int:
     else:
         bulk_create_with_history(new, CalendarDay, default_change_reason="calendar loaded")
     return len(new)
+
+
+def work_calendar(start: date, end: date) -> WorkCalendar:
+    """The working-day calendar between `start` and `end` (one query), with a margin after
+    `end` for periods that run past it."""
+    rows = CalendarDay.objects.filter(
+        day__gte=start, day__lte=end + timedelta(days=CALENDAR_MARGIN_DAYS)
+    ).values_list("day", "is_working_day")
+    return WorkCalendar(dict(rows))
+
+
+def plan_calendar(*plans_dates: PlanDates) -> WorkCalendar:
+    """The calendar that covers the due dates and checks of plans with these dates."""
+    days = [
+        d
+        for p in plans_dates
+        for d in (p.starts_on, p.election_on, p.party_election_on, p.committee_formed_on)
+        if d is not None
+    ]
+    return work_calendar(min(days) - timedelta(days=CALENDAR_MARGIN_DAYS), max(days))

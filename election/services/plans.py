@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -25,12 +24,15 @@ from ..models import (
     CommunityPlan,
     PlanStage,
     PlanStep,
+    PublicNotice,
     SeatPlan,
     SeatRule,
     StageTemplate,
     StepTemplate,
     SurveyLedger,
+    VoterObjection,
 )
+from .calendar import plan_calendar
 from .periods import ruleset_check_in_force
 
 BATCH = 2000
@@ -44,8 +46,22 @@ def _applies(applies_to: str, track: str) -> bool:
     return applies_to == Applies.ALL or applies_to == track
 
 
+def committee_formed_on(plan: CommunityPlan) -> date:
+    """The day the new committee was formed: as recorded, else the day of the last election
+    held (a runoff or a new election forms it after election day), else election day."""
+    if plan.committee_formed_on:
+        return plan.committee_formed_on
+    held = [d for d in (plan.runoff_on, plan.reelection_on) if d and d > plan.election_on]
+    return max(held, default=plan.election_on)
+
+
 def _dates(plan: CommunityPlan, campaign: Campaign) -> rules.PlanDates:
-    return rules.PlanDates(campaign.starts_on, plan.election_on, plan.party_election_on)
+    return rules.PlanDates(
+        campaign.starts_on,
+        plan.election_on,
+        plan.party_election_on,
+        committee_formed_on(plan),
+    )
 
 
 def _stale_version(model_name: str) -> ConflictError:
@@ -146,11 +162,15 @@ def _plans_create(
     )
     stage_of = {(ps.plan_id, ps.template_id): ps for ps in plan_stages}
     plan_steps: list[PlanStep] = []
+    calendar = plan_calendar(*(_dates(p, campaign) for p in plans)) if plans else rules.PLAIN_WEEK
     for c in communities:
         plan = by_community[c.pk]
         dates = _dates(plan, campaign)
         track = c.track  # type: ignore[attr-defined]
+        # due dates as plan_refresh computes them, so that it finds nothing to change
+        projected: dict[int, date | None] = {}
         for t in steps:
+            projected[t.pk] = rules.due_on(t, dates, {}, projected=projected, calendar=calendar)
             stage = stage_of.get((plan.pk, t.stage_id))
             if stage is None or not _applies(t.applies_to, track):
                 continue
@@ -160,7 +180,7 @@ def _plans_create(
                     stage=stage,
                     template=t,
                     order=t.stage.order * 100 + t.order,
-                    due_on=rules.due_on(t, dates, {}),
+                    due_on=projected[t.pk],
                 )
             )
     bulk_create_with_history(
@@ -188,51 +208,92 @@ def _plans_create(
         seat_plans, SeatPlan, default_user=by, default_change_reason="campaign started"
     )
     for plan in plans:
-        plan_refresh(plan=plan, by=by, today=today)
+        plan_refresh(plan=plan, by=by, today=today, calendar=calendar)
 
 
 # --- the plan's summary ---------------------------------------------------------------------------
 
 
 def plan_refresh(
-    *, plan: CommunityPlan, by: User | None = None, today: date | None = None
+    *,
+    plan: CommunityPlan,
+    by: User | None = None,
+    today: date | None = None,
+    calendar: rules.WorkCalendar | None = None,
 ) -> list[PlanStep]:
-    """Recompute every step's due date and lead-time verdict, then the plan's counters.
+    """Recompute every step's due date and verdict, then the plan's counters.
 
-    Call inside the transaction that changed a date, a step or a notice. Steps whose due date or
-    verdict changed are saved with history reason "recomputed" and user `by`; the counters are
-    saved without a history row (they are derived). Returns the steps that changed.
+    A step is red when it breaks its time limit, when the law proves it by a public notice and
+    it is done without one or its notice came down too early, or (the ruling step) when an
+    objection to the voter list was ruled on too late or is still undecided after its last day
+    (`today`, default today). The red reason names the rules and their legal basis. `calendar`:
+    the working days, loaded here when not given (one query; `campaign_start` loads it once).
+
+    Call inside the transaction that changed a date, a step, a notice or an objection. Steps
+    whose due date or verdict changed are saved with history reason "recomputed" and user `by`;
+    the counters are saved without a history row (they are derived). Returns the steps that
+    changed.
     """
     campaign = plan.campaign
+    today = today or timezone.localdate()
+    dates = _dates(plan, campaign)
+    if calendar is None:
+        calendar = plan_calendar(dates)
     steps = list(
         PlanStep.objects.filter(plan=plan)
         .select_related("template", "stage__template")
         .order_by("order")
     )
-    first_notice = dict(
-        PlanStep.objects.filter(plan=plan, notices__isnull=False)
-        .annotate(first=Min("notices__posted_on"))
-        .values_list("pk", "first")
-    )
+    notices: dict[int, list[rules.NoticeDates]] = {}
+    for step_id, posted_on, taken_down_on in (
+        PublicNotice.objects.filter(step__plan=plan)
+        .order_by("posted_on", "pk")
+        .values_list("step_id", "posted_on", "taken_down_on")
+    ):
+        notices.setdefault(step_id, []).append(rules.NoticeDates(posted_on, taken_down_on))
+    objections = [
+        rules.ObjectionDates(*row)
+        for row in VoterObjection.objects.filter(plan=plan)
+        .order_by("received_on", "pk")
+        .values_list("raised_by", "received_on", "decided_on")
+    ]
+
+    def first_notice(step: PlanStep) -> date | None:
+        return notices[step.pk][0].posted_on if step.pk in notices else None
+
     # the day each step's dependants count from (a notice's day, or the day it was done)
     done = {
         s.template_id: rules.reference_on(
             s.template,
             done_on=s.done_on if s.status == PlanStep.Status.DONE else None,
-            notice_on=first_notice.get(s.pk),
+            notice_on=first_notice(s),
         )
         for s in steps
     }
-    dates = _dates(plan, campaign)
+    projected: dict[int, date | None] = {}
     changed = []
     # the red message is stored in the site's language, like the weekly report that quotes it
     with translation.override(settings.LANGUAGE_CODE):
         for step in steps:
             t = step.template
-            anchor = rules.anchor_date(t, dates, done)
-            due = rules.due_on(t, dates, done)
-            checked = rules.checked_on(t, done_on=step.done_on, notice_on=first_notice.get(step.pk))
-            reason = rules.violation(t, anchor=anchor, checked=checked)
+            due = rules.due_on(t, dates, done, projected=projected, calendar=calendar)
+            is_done = step.status == PlanStep.Status.DONE
+            reasons = [
+                rules.violation(
+                    t,
+                    anchor=rules.check_anchor_date(t, dates, done),
+                    checked=rules.checked_on(t, done_on=step.done_on, notice_on=first_notice(step)),
+                    calendar=calendar,
+                ),
+                *rules.notice_violations(
+                    t, is_done=is_done, notices=notices.get(step.pk, []), calendar=calendar
+                ),
+            ]
+            if t.check_kind == StepTemplate.Check.RULING:
+                reasons += rules.ruling_violations(t, objections, today=today, calendar=calendar)
+                due = rules.ruling_due_on(t, objections, calendar=calendar) or due
+            projected[t.pk] = done.get(t.pk) or due
+            reason = rules.red_reason(t, [r for r in reasons if r])
             if (due, bool(reason), reason) != (step.due_on, step.is_red, step.red_reason):
                 step.due_on, step.is_red, step.red_reason = due, bool(reason), reason
                 changed.append(step)

@@ -66,7 +66,10 @@ STEP_FIELDS = [
     "check_kind",
     "check_days",
     "checked_date",
+    "check_anchor",
+    "day_unit",
     "requires_notice",
+    "notice_days",
     "rule_text",
     "legal_basis",
 ]
@@ -136,6 +139,10 @@ def _history(obj: Any, by: User | None, reason: str) -> Any:
     return obj
 
 
+# a check compares with a day of the plan, never with another step's (that is the due anchor)
+_CHECK_ANCHORS = [a for a in StepTemplate.Anchor.values if a != StepTemplate.Anchor.STEP]
+
+
 def _check_choice(value: str, choices: Any, what: str) -> None:
     if value not in choices.values:
         raise RuleSetError(
@@ -152,6 +159,13 @@ def _validate_data(data: dict[str, Any]) -> None:
             _check_choice(step.get("applies_to", "all"), Applies, "applies_to")
             _check_choice(step.get("anchor", "election"), StepTemplate.Anchor, "anchor")
             _check_choice(step.get("check_kind", ""), StepTemplate.Check, "check_kind")
+            _check_choice(step.get("day_unit", "calendar"), StepTemplate.DayUnit, "day_unit")
+            check_anchor = step.get("check_anchor", "")
+            if check_anchor and check_anchor not in _CHECK_ANCHORS:
+                raise RuleSetError(
+                    _("Unknown %(what)s “%(value)s” in the rule set file.")
+                    % {"what": "check_anchor", "value": check_anchor}
+                )
             _check_choice(
                 step.get("checked_date", "done"), StepTemplate.CheckedDate, "checked_date"
             )
@@ -389,7 +403,10 @@ STEP_EDITABLE = [
     "check_kind",
     "check_days",
     "checked_date",
+    "check_anchor",
+    "day_unit",
     "requires_notice",
+    "notice_days",
     "rule_text",
     "legal_basis",
 ]
