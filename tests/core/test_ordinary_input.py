@@ -455,6 +455,30 @@ def test_password_errors_are_all_in_chinese(
     assert street_official.check_password("old-secret-93")
 
 
+def test_the_admins_password_pages_are_chinese(
+    as_user: Any, admin_user: User, street_official: User
+) -> None:
+    client = as_user(admin_user)
+    url = f"/admin/accounts/user/{street_official.pk}/password/"
+    page = client.get(url).content.decode()
+    assert "current password for this user will be lost" not in page
+    assert "该用户当前的密码将会丢失" in page
+    response = client.post(
+        url, {"usable_password": "true", "password1": "12345678", "password2": "12345678"}
+    )
+    errors = [str(e) for e in response.context["form"].errors["password2"]]
+    assert errors
+    assert all(chinese(e) for e in errors), errors
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {"username": "newbie", "usable_password": "true", "password1": "abc", "password2": "abc"},
+    )
+    errors = [str(e) for e in response.context["adminform"].form.errors["password2"]]
+    assert errors
+    assert all(chinese(e) for e in errors), errors
+    assert not User.objects.filter(username="newbie").exists()
+
+
 # --- error pages ---------------------------------------------------------------------------------
 
 
