@@ -81,7 +81,7 @@ messages: setup
 
 # Benchmarks: on demand, against PostgreSQL (DATABASE_URL) and never part of `make test`: the
 # pytest benchmarks, then the load test (tests/bench/load.py: gunicorn on 127.0.0.1, 100 locust
-# users for LOAD_ARGS' --run-time, default 90 s, in the database <name>_load). Both always run;
+# users for LOAD_ARGS' --run-time, default 180 s, in the database <name>_load). Both always run;
 # either failing fails the target.
 bench: setup $(STAMPS)/bench
 	status=0; \
