@@ -310,9 +310,9 @@ def _shared_string_count(file: File, members: list[zipfile.ZipInfo]) -> int:  # 
                         cut = len(data) if cut == -1 else cut
                         count += len(_SHARED_STRING_TAG.findall(data, 0, cut))
                         carry = data[cut:]
+                        if count > MAX_SHARED_STRINGS:
+                            return count  # enough to refuse; read no further
                     count += len(_SHARED_STRING_TAG.findall(carry + b" "))
-                if count > MAX_SHARED_STRINGS:
-                    break
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as e:
         # damaged, encrypted (RuntimeError) or of an unknown compression (NotImplementedError
         # is a RuntimeError)

@@ -8,11 +8,18 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.test import Client, TestCase
 from django.utils import timezone
 
 from accounts.models import User
-from communities.importing import PROBLEMS_KEPT
+from communities.importing import (
+    MAX_SHARED_STRINGS,
+    NEW_STREETS_KEPT,
+    PROBLEMS_KEPT,
+    ImportFileError,
+    workbook_check,
+)
 from communities.models import Community, CommunityImport, Street
 from communities.tasks import community_imports_requeue_task
 from tests.communities.import_helpers import (
@@ -24,7 +31,7 @@ from tests.communities.import_helpers import (
     upload,
     workbook,
 )
-from tests.hostile.corpus import bidi_names, formula_without_result
+from tests.hostile.corpus import bidi_names, formula_without_result, many_shared_strings
 
 Status = CommunityImport.Status
 
@@ -245,3 +252,38 @@ def test_a_confirmed_import_whose_message_was_lost_is_imported_once_by_the_perio
 def test_the_periodic_task_is_scheduled() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["communities-imports-requeue"]
     assert entry["task"] == "communities.tasks.community_imports_requeue_task"
+
+
+# --- the table of distinct texts, new streets -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "is_refused"), [(MAX_SHARED_STRINGS, False), (MAX_SHARED_STRINGS + 1, True)]
+)
+def test_distinct_texts_are_counted_exactly_across_the_chunks_read(
+    count: int, is_refused: bool
+) -> None:
+    # about 4 MB of shared strings: read in several chunks, with tags cut at their ends
+    content = many_shared_strings(count)
+
+    try:
+        workbook_check(ContentFile(content, name="upload.xlsx"))
+    except ImportFileError as e:
+        refusal: str | None = str(e)
+    else:
+        refusal = None
+
+    assert (refusal is not None) == is_refused, refusal
+
+
+def test_a_preview_of_many_new_streets_lists_the_first_and_counts_the_rest(
+    office_client: Client,
+) -> None:
+    rows = [row(street=f"Street {n}", name=f"C{n}") for n in range(NEW_STREETS_KEPT + 30)]
+
+    page = upload(office_client, workbook(rows))
+
+    preview = CommunityImport.objects.get().preview
+    assert preview["new_street_count"] == NEW_STREETS_KEPT + 30
+    assert len(preview["new_streets"]) == NEW_STREETS_KEPT
+    assert chinese("And %(more)s more streets.", more=30) in page.content.decode()
