@@ -11,7 +11,9 @@ Counting days (民法典 arts. 200 to 203), the convention of every check here:
   by China's official calendar, swapped working days included) ends on the next working day;
   a lead time before a day ("N days before E") is not moved;
 - a step counted in working days (`day_unit`) counts only working days: "5 working days after X"
-  ends on the fifth working day after X.
+  ends on the fifth working day after X;
+- a due date plans the work and is plain arithmetic in calendar days (only the checks move a
+  last day off a day off).
 """
 
 from collections.abc import Iterable, Mapping
@@ -62,10 +64,13 @@ class WorkCalendar:
         return self._count_working(anchor, days, -ONE_DAY)
 
     def shift(self, anchor: date, offset: int, unit: str) -> date:
-        """A due date `offset` days from `anchor` (negative: before it)."""
-        if offset >= 0:
-            return self.forward(anchor, offset, unit)
-        return self.backward(anchor, -offset, unit)
+        """A due date `offset` days from `anchor` (negative: before it). A due date plans the
+        work: in calendar days it is not moved off a day off (the checks apply art. 203)."""
+        if unit != DayUnit.WORKING or offset == 0:
+            return anchor + timedelta(days=offset)
+        if offset > 0:
+            return self._count_working(anchor, offset, ONE_DAY)
+        return self._count_working(anchor, -offset, -ONE_DAY)
 
     def _count_working(self, day: date, days: int, step: timedelta) -> date:
         counted = 0

@@ -22,7 +22,6 @@ from tests.election.conftest import PARTY_E, START, E
 
 NATIONAL = "national-2018"
 VOTER_LIST_POSTED = E - timedelta(days=25)
-OBJECTION_ON = VOTER_LIST_POSTED + timedelta(days=2)
 
 
 def days(n: int) -> timedelta:
@@ -31,27 +30,86 @@ def days(n: int) -> timedelta:
 
 @dataclass(frozen=True)
 class Limit:
-    """A checked step: the last day that complies, and the red message one day later."""
+    """A checked step: the last day that complies, and the red message one day past it (one
+    day later; for a period that may not end early, one day earlier)."""
 
     code: str
     boundary: date
     red: str
+    early_fails: bool = False
+
+    @property
+    def breach(self) -> date:
+        return self.boundary - days(1) if self.early_fails else self.boundary + days(1)
 
 
-# every checked step of the national default; the test below fails when a new one is added
+PARTY_REQUEST_ON = PARTY_E - days(31)
+
+# every checked step of the national default, but the ruling on objections (which judges each
+# recorded objection, see test_time_limits.py); the test below fails when a new one is added
 LIMITS = [
     Limit("rectification-done", E - days(1), "软弱涣散党组织应于选举日前完成整顿，实际为当日"),
     Limit("audit-posting", E - days(1), "离任经济责任审计结果应于选举日前公布，实际为当日"),
+    Limit(
+        "party-request",
+        PARTY_E - days(30),
+        "换届选举请示应于党员大会召开30日前报街道党（工）委，实际提前29日",
+    ),
+    Limit(
+        "party-approval",
+        PARTY_REQUEST_ON + days(15),
+        "街道党（工）委应自收到换届选举请示之日起15日内批复，实际用时16日",
+    ),
+    Limit(
+        "party-notice",
+        PARTY_E - days(7),
+        "党组织换届选举通知应于党员大会召开7日前发布，实际提前6日",
+    ),
+    Limit(
+        "party-recommend",
+        PARTY_E - days(15),
+        "推荐的候选人预备人选应多于应选人数的20%，推荐应于党员大会召开15日前完成，实际提前14日",
+    ),
+    Limit(
+        "party-inspect",
+        PARTY_E - days(10),
+        "街道党（工）委考察应于党员大会召开10日前完成，实际提前9日",
+    ),
+    Limit(
+        "party-joint-review",
+        PARTY_E - days(8),
+        "候选人预备人选资格联审应于党员大会召开8日前完成，实际提前7日",
+    ),
+    Limit(
+        "party-candidates-approval",
+        PARTY_E - days(7),
+        "候选人预备人选经街道党（工）委审查同意后方可公示，应于党员大会召开7日前批复，实际提前6日",
+    ),
+    Limit(
+        "party-publicity", PARTY_E - days(5), "候选人预备人选应于党员大会召开5日前公示，实际提前4日"
+    ),
+    Limit(
+        "party-meeting",
+        PARTY_E,
+        "党员大会应于确定的日期召开；有选举权的到会党员超过应到会党员的五分之四，会议有效，实际晚于1日",
+    ),
+    Limit(
+        "party-secretary",
+        PARTY_E,
+        "新一届委员会第一次全体会议选举书记、副书记，应于党员大会当日进行，实际晚于1日",
+    ),
+    # PARTY_E + 7 is a Sunday: the period ends on the next working day (民法典 art. 203)
+    Limit(
+        "party-filing",
+        PARTY_E + days(8),
+        "选举结果应于党员大会后7日内报街道党（工）委审批，实际用时9日",
+    ),
     Limit("voter-list", E - days(20), "选民名单应于选举日20日前公布，实际提前19日"),
     Limit(
         "voter-objection",
         VOTER_LIST_POSTED + days(5),
-        "对选民名单有异议的，应自名单公布之日起5日内提出，实际用时6日",
-    ),
-    Limit(
-        "voter-ruling",
-        OBJECTION_ON + days(3),
-        "选举委员会应自收到异议之日起3日内作出处理决定，实际用时4日",
+        "选民对名单有异议的，可自名单公布之日起5日内提出，异议期不得提前结束，实际仅4日",
+        early_fails=True,
     ),
     Limit("candidates-final", E - days(5), "正式候选人名单应于选举日5日前公布，实际提前4日"),
     Limit("meet-voters", E - days(1), "选举日前应组织候选人与选民见面，实际为当日"),
@@ -65,6 +123,11 @@ LIMITS = [
         "应自新一届村（居）民委员会产生之日起10日内完成工作移交，实际用时11日",
     ),
 ]
+
+
+def _with_basis(template: StepTemplate, text: str) -> str:
+    """The red reason as stored: the broken rule, then its legal basis."""
+    return f"{text}（依据：{template.legal_basis}）" if template.legal_basis else text
 
 
 @pytest.fixture
@@ -96,22 +159,28 @@ def _record(plan: CommunityPlan, code: str, on: date, by: Any) -> None:
     step = _step(plan, code)
     step.status, step.done_on = PlanStep.Status.DONE, on
     step.save(update_fields=["status", "done_on"])
-    if step.template.checked_date == StepTemplate.CheckedDate.NOTICE:
+    if step.template.checked_date == StepTemplate.CheckedDate.NOTICE or (
+        step.template.requires_notice
+    ):
         PublicNotice.objects.create(
             step=step, title=step.template.title, place="notice board", posted_on=on, created_by=by
         )
 
 
 def _prerequisites(plan: CommunityPlan, code: str, by: Any) -> None:
-    # the objection counts from the voter list, the ruling from the objection
-    if code in ("voter-objection", "voter-ruling"):
+    # the objection period counts from the voter list, the approval from the request
+    if code == "voter-objection":
         _record(plan, "voter-list", VOTER_LIST_POSTED, by)
-    if code == "voter-ruling":
-        _record(plan, "voter-objection", OBJECTION_ON, by)
+    if code == "party-approval":
+        _record(plan, "party-request", PARTY_REQUEST_ON, by)
 
 
 def test_every_checked_step_of_the_national_default_is_tested(national: RuleSet) -> None:
-    checked = StepTemplate.objects.filter(stage__rule_set=national).exclude(check_kind="")
+    checked = (
+        StepTemplate.objects.filter(stage__rule_set=national)
+        .exclude(check_kind="")
+        .exclude(check_kind=StepTemplate.Check.RULING)
+    )
     assert sorted(checked.values_list("code", flat=True)) == sorted(x.code for x in LIMITS)
 
 
@@ -133,11 +202,11 @@ def test_plan_step_turns_red_one_day_short_naming_the_rule_and_the_figure(
     limit: Limit, plan: CommunityPlan, admin_user: Any
 ) -> None:
     _prerequisites(plan, limit.code, admin_user)
-    _record(plan, limit.code, limit.boundary + days(1), admin_user)
+    _record(plan, limit.code, limit.breach, admin_user)
     plan_refresh(plan=plan)
     step = _step(plan, limit.code)
     assert step.is_red
-    assert step.red_reason == limit.red
+    assert step.red_reason == _with_basis(step.template, limit.red)
     plan.refresh_from_db()
     assert plan.steps_red == 1
 
@@ -147,7 +216,10 @@ def test_voter_list_posted_after_election_day_says_how_late(
 ) -> None:
     _record(plan, "voter-list", E + days(2), admin_user)
     plan_refresh(plan=plan)
-    assert _step(plan, "voter-list").red_reason == "选民名单应于选举日20日前公布，实际晚于2日"
+    step = _step(plan, "voter-list")
+    assert step.red_reason == _with_basis(
+        step.template, "选民名单应于选举日20日前公布，实际晚于2日"
+    )
 
 
 def test_the_notice_not_the_done_day_is_what_counts_for_the_voter_list(
@@ -160,20 +232,24 @@ def test_the_notice_not_the_done_day_is_what_counts_for_the_voter_list(
         step=step, title="voters", place="board", posted_on=E - days(18), created_by=admin_user
     )
     plan_refresh(plan=plan)
-    assert _step(plan, "voter-list").red_reason == "选民名单应于选举日20日前公布，实际提前18日"
+    step = _step(plan, "voter-list")
+    assert step.red_reason == _with_basis(
+        step.template, "选民名单应于选举日20日前公布，实际提前18日"
+    )
 
 
 def test_due_dates_of_the_national_default(plan: CommunityPlan, admin_user: Any) -> None:
     due = {s.template.code: s.due_on for s in plan.steps.select_related("template")}
     assert due["survey-forums"] == START + days(14)
     assert due["party-meeting"] == PARTY_E
-    assert due["party-request"] == PARTY_E - days(45)
+    # the Party's request follows the campaign's start
+    assert due["party-request"] == START + days(3)
     assert due["voter-list"] == E - days(20)
     assert due["candidates-final"] == E - days(5)
     assert due["vote-cast"] == E
     assert due["handover"] == E + days(10)
-    # counted from the voter list, which is not posted yet
-    assert due["voter-objection"] is None
+    # counted from the voter list: from its due date while it is not posted
+    assert due["voter-objection"] == E - days(15)
     _record(plan, "voter-list", VOTER_LIST_POSTED, admin_user)
     plan_refresh(plan=plan)
     assert _step(plan, "voter-objection").due_on == VOTER_LIST_POSTED + days(5)
@@ -187,7 +263,10 @@ def _template(national: RuleSet, code: str) -> StepTemplate:
 
 
 def _anchor_for(limit: Limit) -> date:
-    return {"voter-objection": VOTER_LIST_POSTED, "voter-ruling": OBJECTION_ON}.get(limit.code, E)
+    anchors = {"voter-objection": VOTER_LIST_POSTED, "party-approval": PARTY_REQUEST_ON}
+    if limit.code in anchors:
+        return anchors[limit.code]
+    return PARTY_E if limit.code.startswith("party-") else E
 
 
 @pytest.mark.parametrize("limit", LIMITS, ids=lambda x: x.code)
@@ -200,14 +279,14 @@ def test_engine_boundary_and_one_day_short(limit: Limit, national: RuleSet) -> N
 
     with translation.override("zh-hans"):
         assert check(limit.boundary) == ""
-        early = limit.boundary - days(1)
-        if template.check_kind == StepTemplate.Check.MAX_LAG and early < anchor:
-            # "within N days after" cannot be met before its reference day (a vote before E)
-            assert check(early) != ""
+        assert check(limit.breach) == limit.red
+        # the other side of the boundary: more lead, less lag or a longer period also complies,
+        # but "within N days after" cannot be met before its reference day (a vote before E)
+        other = limit.boundary + days(1) if limit.early_fails else limit.boundary - days(1)
+        if template.check_kind == StepTemplate.Check.MAX_LAG and other < anchor:
+            assert check(other) != ""
         else:
-            # more lead, or less lag, than the rule asks for also complies
-            assert check(early) == ""
-        assert check(limit.boundary + days(1)) == limit.red
+            assert check(other) == ""
 
 
 def test_engine_checks_the_notice_day_or_the_done_day(national: RuleSet) -> None:
@@ -230,6 +309,8 @@ def test_engine_due_dates_for_each_anchor(national: RuleSet) -> None:
     assert rules.due_on(_template(national, "party-publicity"), dates, {}) == PARTY_E - days(10)
     assert rules.due_on(_template(national, "voter-list"), dates, {}) == E - days(20)
     assert rules.due_on(objection, dates, {}) is None
+    projected = {objection.anchor_step_id or 0: E - days(20)}
+    assert rules.due_on(objection, dates, {}, projected=projected) == E - days(15)
     posted = {objection.anchor_step_id or 0: VOTER_LIST_POSTED}
     assert rules.due_on(objection, dates, posted) == VOTER_LIST_POSTED + days(5)
 
