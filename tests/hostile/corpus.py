@@ -283,6 +283,18 @@ def macro_enabled() -> bytes:
     )
 
 
+def encrypted_entries() -> bytes:
+    """A workbook whose zip entries are marked encrypted (zip's own password protection): the
+    flag bit is set in every local and central header (zipfile writes it cleared)."""
+    content = bytearray(valid_workbook(1))
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = content.find(signature)
+        while start != -1:
+            content[start + offset] |= 0x1
+            start = content.find(signature, start + 4)
+    return bytes(content)
+
+
 def nested_zip() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -375,6 +387,7 @@ CORPUS: list[HostileFile] = [
     HostileFile("csv-renamed", "communities.xlsx", csv, XLSX),
     HostileFile("xml-2003-renamed", "communities.xlsx", xml_spreadsheet_2003, XLSX),
     HostileFile("nested-zip", "communities.xlsx", nested_zip, XLSX),
+    HostileFile("zip-encrypted-entries", "communities.xlsx", encrypted_entries, XLSX),
     HostileFile("many-members", "communities.xlsx", many_members, XLSX),
     HostileFile("no-sheet", "communities.xlsx", no_sheet, XLSX),
     HostileFile("path-traversal-name", "../../x.xlsx", valid_workbook, XLSX),
