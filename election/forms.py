@@ -43,8 +43,12 @@ class PlanDatesForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = CommunityPlan
-        fields = ["election_on", "party_election_on"]
-        widgets = {"election_on": DateInput(), "party_election_on": DateInput()}
+        fields = ["election_on", "party_election_on", "committee_formed_on"]
+        widgets = {
+            "election_on": DateInput(),
+            "party_election_on": DateInput(),
+            "committee_formed_on": DateInput(),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -53,6 +57,11 @@ class PlanDatesForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             self.add_error(
                 "party_election_on",
                 _("The party organisation is elected before the residents' committee."),
+            )
+        formed_on = data.get("committee_formed_on")
+        if election_on and formed_on and formed_on < election_on:
+            self.add_error(
+                "committee_formed_on", _("A committee is formed on election day or later.")
             )
         return data
 

@@ -4,6 +4,7 @@ refreshes the plan's summary (due dates, red flags, counters) in the same transa
 
 from collections.abc import Iterable
 from datetime import date
+from types import EllipsisType
 from typing import Any
 
 from django.conf import settings
@@ -419,11 +420,14 @@ def plan_dates_update(
     party_election_on: date,
     by: User,
     reason: str = "",
+    committee_formed_on: date | None | EllipsisType = ...,
 ) -> CommunityPlan:
-    """Move a community's election day (and the Party election's): every due date and every flag
-    is recomputed. Raises ConflictError for a stale form, PlanError if the Party election would
-    come after the residents' committee election, RuleSetPeriodError if the campaign's rule set
-    does not govern the new election day."""
+    """Move a community's election day (and the Party election's), or record the day its new
+    committee was formed (the handover counts from it; empty: the day of the last election
+    held; not given: kept): every due date and every flag is recomputed. Raises ConflictError
+    for a stale form, PlanError if the Party election would come after the residents' committee
+    election or the committee would be formed before election day, RuleSetPeriodError if the
+    campaign's rule set does not govern the new election day."""
     plan = (
         CommunityPlan.objects.select_for_update(of=("self",))
         .select_related("campaign__rule_set", "community")
@@ -433,15 +437,28 @@ def plan_dates_update(
         raise _stale_version(str(CommunityPlan._meta.verbose_name))
     if party_election_on > election_on:
         raise PlanError(_("The party organisation is elected before the residents' committee."))
-    if (plan.election_on, plan.party_election_on) == (election_on, party_election_on):
+    if isinstance(committee_formed_on, EllipsisType):
+        committee_formed_on = plan.committee_formed_on  # not given: kept
+    if committee_formed_on is not None and committee_formed_on < election_on:
+        raise PlanError(_("A committee is formed on election day or later."))
+    new = (election_on, party_election_on, committee_formed_on)
+    if (plan.election_on, plan.party_election_on, plan.committee_formed_on) == new:
         return plan
     if election_on != plan.election_on:
         ruleset_check_in_force(rule_set=plan.campaign.rule_set, day=election_on)
-    plan.election_on, plan.party_election_on = election_on, party_election_on
+    plan.election_on, plan.party_election_on, plan.committee_formed_on = new
     plan.version += 1
     plan._history_user = by  # type: ignore[attr-defined]
     plan._change_reason = reason or "election day moved"  # type: ignore[attr-defined]
-    plan.save(update_fields=["election_on", "party_election_on", "version", "updated_at"])
+    plan.save(
+        update_fields=[
+            "election_on",
+            "party_election_on",
+            "committee_formed_on",
+            "version",
+            "updated_at",
+        ]
+    )
     plan_refresh(plan=plan, by=by)
     _after_commit_rollup(plan)
     return plan

@@ -136,6 +136,7 @@ def plan_dates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             version=data["version"],
             election_on=data["election_on"],
             party_election_on=data["party_election_on"],
+            committee_formed_on=data["committee_formed_on"],
             by=request.user,
             reason=data["reason"],
         )
