@@ -420,7 +420,7 @@ def plan_dates_update(
     party_election_on: date,
     by: User,
     reason: str = "",
-    committee_formed_on: date | None | EllipsisType = ...,
+    committee_formed_on: date | EllipsisType | None = ...,
 ) -> CommunityPlan:
     """Move a community's election day (and the Party election's), or record the day its new
     committee was formed (the handover counts from it; empty: the day of the last election
