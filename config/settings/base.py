@@ -215,8 +215,13 @@ elif env("CELERY_BROKER_URL", default=""):
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(CELERY_BROKER_FOLDER / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+    # SQLite has one writer: while the worker writes a 25,000-row import in one transaction, a
+    # page that saved its session (the time of the user's last request) would wait for it and
+    # fail; sessions in the shared cache need no database write
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # embedded default: tasks run in-process, no broker needed
