@@ -122,6 +122,10 @@ class SignedInUser(FastHttpUser):
     username = ""
     # a brisk person: reads a page, then clicks
     wait_time = between(3, 10)
+    # a request not answered within a minute failed, for its user as for a reverse proxy in front
+    # (nginx's proxy_read_timeout is 60 s)
+    network_timeout = 60.0
+    connection_timeout = 60.0
 
     def on_start(self) -> None:
         with self.client.get(LOGIN, name="sign in (form)", catch_response=True) as r:
