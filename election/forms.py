@@ -8,7 +8,7 @@ from core.history import REASON_MAX
 from core.http import id_parse
 from core.uploads import UploadField
 
-from .models import CommunityPlan, PlanStep, PublicNotice, StageTemplate
+from .models import CommunityPlan, PlanStep, PublicNotice, StageTemplate, VoterObjection
 from .selectors.worklist import WorklistFilters
 
 # --- plans ----------------------------------------------------------------------------------------
@@ -120,6 +120,35 @@ class NoticeForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def _post_clean(self) -> None:
         # notice_add validates and saves; the instance has no step yet
+        pass
+
+
+class ObjectionForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = VoterObjection
+        fields = ["received_on", "raised_by", "summary"]
+        widgets = {"received_on": DateInput()}
+
+    def _post_clean(self) -> None:
+        # objection_add validates and saves; the instance has no plan yet
+        pass
+
+
+class ObjectionDecideForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = VoterObjection
+        fields = ["decided_on", "outcome"]
+        widgets = {"decided_on": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].required = True
+        self.fields["outcome"].required = True
+
+    def _post_clean(self) -> None:
+        # objection_decide validates and saves
         pass
 
 

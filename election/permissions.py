@@ -18,6 +18,7 @@ from .models import (
     RuleSet,
     SeatRule,
     StepTemplate,
+    VoterObjection,
 )
 
 
@@ -128,6 +129,18 @@ def access_evidence(user: User, pk: int) -> Evidence:
     if evidence is None:
         raise OutOfScope
     return evidence
+
+
+def access_objection(user: User, pk: int, *, perm: str = "view_community") -> VoterObjection:
+    """An objection to the voter list of a plan the user may `perm`, or Http404 (one query)."""
+    objection = (
+        VoterObjection.objects.filter(pk=pk, plan__in=plans_for_user(user, perm=perm).values("pk"))
+        .select_related("plan__community")
+        .first()
+    )
+    if objection is None:
+        raise OutOfScope
+    return objection
 
 
 def access_notice(user: User, pk: int) -> PublicNotice:

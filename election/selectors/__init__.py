@@ -30,6 +30,8 @@ from ..models import (
     PlanStage,
     PlanStep,
     PublicNotice,
+    StepTemplate,
+    VoterObjection,
 )
 from ..permissions import plans_for_user
 
@@ -94,6 +96,39 @@ def plan_sections(plan: CommunityPlan, *, today: date) -> list[StageSection]:
     for step in steps:
         sections[step.stage_id].steps.append(step)
     return list(sections.values())
+
+
+@dataclass(frozen=True)
+class ObjectionRow:
+    objection: VoterObjection
+    last_day: date | None
+    is_late: bool
+
+
+def plan_objections(plan: CommunityPlan, *, today: date) -> list[ObjectionRow]:
+    """The plan's objections to the voter list, oldest first, each with the last day of its
+    ruling (by the rule set's ruling step, holidays counted) and whether it was or is late
+    (three queries: the ruling step, the calendar, the objections)."""
+    from ..rules import ObjectionDates, ruling_violations
+    from ..services.calendar import work_calendar
+
+    ruling = (
+        PlanStep.objects.filter(plan=plan, template__check_kind=StepTemplate.Check.RULING)
+        .select_related("template")
+        .first()
+    )
+    objections = list(VoterObjection.objects.filter(plan=plan).order_by("received_on", "pk"))
+    if ruling is None or not objections:
+        return [ObjectionRow(o, None, False) for o in objections]
+    t = ruling.template
+    calendar = work_calendar(objections[0].received_on, max(o.received_on for o in objections))
+    rows = []
+    for o in objections:
+        dates = ObjectionDates(o.raised_by, o.received_on, o.decided_on)
+        last = calendar.forward(o.received_on, t.check_days, t.day_unit)
+        late = bool(ruling_violations(t, [dates], today=today, calendar=calendar))
+        rows.append(ObjectionRow(o, last, late))
+    return rows
 
 
 def step_files(step: PlanStep) -> tuple[list[Evidence], list[PublicNotice]]:

@@ -14,6 +14,7 @@ from .campaigns import (
     visit_add,
 )
 from .dashboard import campaign_dashboard, campaign_steps
+from .objections import objection_decide_view, objection_list
 from .plans import (
     evidence_add,
     evidence_download,
@@ -43,6 +44,8 @@ __all__ = [
     "evidence_download",
     "notice_add",
     "notice_photo",
+    "objection_decide_view",
+    "objection_list",
     "plan_dates",
     "plan_detail",
     "ruleset_clone",

@@ -107,3 +107,15 @@ def notice_pk(world: Any) -> dict[str, Any]:
     )
     notice.photo.save("board.jpg", ContentFile(JPEG), save=True)
     return {"pk": notice.pk}
+
+
+def objection_pk(world: Any) -> dict[str, Any]:
+    from election.models import VoterObjection
+
+    objection = VoterObjection.objects.create(
+        plan=plan(world),
+        received_on=timezone.localdate() - timedelta(days=1),
+        raised_by="Resident of block 3",
+        created_by=world.users["street_official"],
+    )
+    return {"pk": objection.pk}

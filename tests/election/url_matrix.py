@@ -59,6 +59,9 @@ ENTRIES = {
         expect=editors_of_community(FOUND),
     ),
     "election:step-edit": Case(kwargs=plans.step_pk, expect=editors_of_community(OK)),
+    # objections to the voter list: read by those in scope, recorded and decided by editors
+    "election:plan-objections": Case(kwargs=plans.plan_pk, expect=in_scope_of_community(OK)),
+    "election:objection-decide": Case(kwargs=plans.objection_pk, expect=editors_of_community(OK)),
     # no file: the editors are sent back to the plan with the reason
     "election:evidence-add": Case(
         method="post", kwargs=plans.step_pk, expect=editors_of_community(FOUND)
