@@ -27,6 +27,8 @@ def anchor_name(step: StepTemplate) -> str:
         return _("party election day")
     if step.anchor == Anchor.START:
         return _("campaign start")
+    if step.anchor == Anchor.COMMITTEE_FORMED:
+        return _("the day the new committee is formed")
     title = step.anchor_step.title if step.anchor_step else ""
     return _("“%(step)s” done") % {"step": title}
 
@@ -54,6 +56,10 @@ def check_words(step: StepTemplate) -> str:
         if step.check_days == 0:
             return _("on %(anchor)s at the latest") % names
         return _("within %(days)s days after %(anchor)s") % names
+    if step.check_kind == Check.MIN_LAG:
+        return _("not before %(days)s days after %(anchor)s") % names
+    if step.check_kind == Check.RULING:
+        return _("each objection ruled on within %(days)s days of its receipt") % names
     return ""
 
 

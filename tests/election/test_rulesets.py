@@ -1,6 +1,7 @@
 """Rule sets as data: the shipped files, loading, cloning, editing, and the office's screens."""
 
 import json
+from datetime import date
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from election.services.rulesets import (
 from tests.election.conftest import PARTY_E, START, E
 from tests.factories import CommunityFactory, UserFactory
 
-NATIONAL = "national-2018"
+NATIONAL = "national-2026"
+NATIONAL_2018 = "national-2018"
 PROVINCE = "province-7day"
 STAGES = [
     "survey",
@@ -87,8 +89,9 @@ def _step_values(rule_set: RuleSet) -> dict[str, tuple[Any, ...]]:
 
 def test_national_default_is_loaded_by_the_migration(national: RuleSet) -> None:
     assert national.is_default
-    assert national.effective_on is not None
-    assert "2025" in national.notes
+    assert national.effective_on == date(2026, 1, 1)
+    assert national.effective_to is None
+    assert "2025" in national.source
     stages = StageTemplate.objects.filter(rule_set=national).order_by("order")
     assert list(stages.values_list("code", flat=True)) == STAGES
     assert [s.order for s in stages] == list(range(1, len(STAGES) + 1))
@@ -108,7 +111,7 @@ def test_national_default_time_limits(national: RuleSet) -> None:
         5,
     )
     ruling = steps["voter-ruling"]
-    assert (ruling.anchor_step, ruling.check_kind, ruling.check_days) == (objection, "max_lag", 3)
+    assert (ruling.anchor_step, ruling.check_kind, ruling.check_days) == (objection, "ruling", 3)
     assert (steps["candidates-final"].check_kind, steps["candidates-final"].check_days) == (
         "min_lead",
         5,
@@ -117,17 +120,98 @@ def test_national_default_time_limits(national: RuleSet) -> None:
     assert (steps["handover"].check_kind, steps["handover"].check_days) == ("max_lag", 10)
     # the Party election's steps hang on its own day
     party = StepTemplate.objects.filter(stage__rule_set=national, stage__code="party-election")
-    assert set(party.values_list("anchor", flat=True)) == {"party_election"}
+    assert set(party.values_list("anchor", flat=True)) <= {"party_election", "step", "start"}
     assert party.count() >= 7
+    # every Party step has a time check, and the street approves the nominees before the meeting
+    assert not party.filter(check_kind="").exists()
+    approval = steps["party-candidates-approval"]
+    assert (approval.anchor, approval.check_kind, approval.check_days) == (
+        "party_election",
+        "min_lead",
+        7,
+    )
+
+
+def _seat_rules(rule_set: RuleSet) -> dict[tuple[str, str], tuple[Any, ...]]:
+    return {
+        (r.body, r.party_type): (
+            r.min_seats,
+            r.max_seats,
+            r.usual_max_seats,
+            r.secretary_only_below,
+            r.requires_woman,
+        )
+        for r in rule_set.seat_rules.all()
+    }
 
 
 def test_national_default_seat_rules(national: RuleSet) -> None:
-    seats = {
-        r.body: (r.min_seats, r.max_seats, r.requires_woman) for r in national.seat_rules.all()
+    seats = _seat_rules(national)
+    assert seats[("villagers", "")] == (3, 7, None, None, True)
+    # the 2025 residents' law: 5 to 9 members including a woman
+    assert seats[("residents", "")] == (5, 9, None, None, True)
+    # the Party organisation by type: 党支部 3-5 (at most 7, a secretary only under 7 full
+    # members), 党总支 5-7 (at most 9), 党委 5-9
+    assert seats[("party", "branch")] == (3, 7, 5, 7, False)
+    assert seats[("party", "general_branch")] == (5, 9, 7, None, False)
+    assert seats[("party", "committee")] == (5, 9, None, None, False)
+    assert ("party", "") not in seats
+
+
+def test_national_2018_is_the_2018_texts_until_the_end_of_2025(db: None) -> None:
+    old = RuleSet.objects.get(code=NATIONAL_2018, version=1)
+    assert not old.is_default
+    assert (old.effective_on, old.effective_to) == (date(2018, 12, 29), date(2025, 12, 31))
+    # the 2018 residents' law wants no woman member and has no residents' supervision committee
+    assert _seat_rules(old)[("residents", "")][4] is False
+    steps = _steps(old)
+    assert "supervision-residents" not in steps
+    assert "supervision-residents" in _steps(RuleSet.objects.get(code=NATIONAL, version=1))
+    # no step of the 2018 rules cites the 2025 texts
+    assert not [code for code, s in steps.items() if "2025" in s.legal_basis + s.rule_text]
+    assert (old.households_min, old.households_max) == (100, 700)
+
+
+@pytest.mark.parametrize("code", [NATIONAL_2018, NATIONAL, PROVINCE])
+def test_each_step_cites_the_law_of_its_track(code: str, db: None) -> None:
+    steps = _steps(RuleSet.objects.get(code=code, version=1)).values()
+    for step in steps:
+        basis = step.legal_basis
+        if step.applies_to == "residents":
+            # a city step never rests on the villagers' law
+            assert "村民委员会组织法" not in basis, step.code
+        elif step.applies_to == "all" and "村民委员会组织法" in basis:
+            # a step of both tracks names the city track's own source as well
+            assert "城市社区" in basis, step.code
+
+
+def test_unverified_article_numbers_say_so(national: RuleSet) -> None:
+    bases = [s.legal_basis for s in _steps(national).values()]
+    assert any("条款号待核实" in b for b in bases)
+    assert "条款号待核实" in national.source
+
+
+def test_voting_modes_per_track(national: RuleSet) -> None:
+    modes = set(national.voting_rules.values_list("applies_to", "mode"))
+    assert modes == {
+        ("village", "all_voters"),
+        ("residents", "all_voters"),
+        ("residents", "households"),
+        ("residents", "representatives"),
     }
-    assert seats["villagers"] == (3, 7, True)
-    assert seats["residents"] == (5, 9, True)
-    assert seats["party"][0] <= seats["party"][1]
+    village = national.voting_rules.get(applies_to="village")
+    fractions = (village.valid_numerator, village.valid_denominator, village.runoff_denominator)
+    assert fractions == (1, 2, 3)
+    assert (national.party_quorum_numerator, national.party_quorum_denominator) == (4, 5)
+    assert national.term_years == 5
+    assert (national.households_min, national.households_max) == (1000, 3000)
+    assert national.allows_party_direct_election
+
+
+def test_province_variant_is_marked_a_demonstration(db: None) -> None:
+    province = RuleSet.objects.get(code=PROVINCE, version=1)
+    assert province.is_demonstration
+    assert "演示" in province.name and "演示" in province.notes
 
 
 def test_tracks_get_their_own_steps(national_running: RuleSet, street: Any) -> None:
@@ -237,7 +321,7 @@ def test_rule_set_of_a_running_campaign_cannot_be_edited_but_its_clone_can(
         step_template_update(step=step, data={"check_days": 15}, by=admin_user)
     with pytest.raises(RuleSetError):
         seat_rule_update(
-            seat_rule=national_running.seat_rules.get(body="party"),
+            seat_rule=national_running.seat_rules.get(body="party", party_type="branch"),
             data={"max_seats": 11},
             by=admin_user,
         )
@@ -318,7 +402,7 @@ def test_list_shows_every_rule_set_in_few_queries(
         response = client.get(reverse("election:ruleset-list"))
     assert response.status_code == 200
     rows = {(r.code, r.version): r for r in response.context["rule_sets"]}
-    assert len(rows) == 5
+    assert len(rows) == 6
     assert rows[(NATIONAL, 1)].is_locked
     assert not rows[(NATIONAL, 2)].is_locked
 
@@ -332,8 +416,8 @@ def test_detail_states_each_rule_in_plain_words(national: RuleSet, office: Any) 
     page = response.content.decode()
     assert "20 days before election day" in page
     assert "at least 20 days before election day" in page
-    assert "within 3 days after" in page
-    assert "within 10 days after election day" in page
+    assert "each objection ruled on within 3 days of its receipt" in page
+    assert "within 10 days after the day the new committee is formed" in page
     assert reverse("election:step-template-edit", args=[_steps(national)["handover"].pk]) in page
 
 
