@@ -45,7 +45,18 @@ def due_words(step: StepTemplate) -> str:
 
 def check_words(step: StepTemplate) -> str:
     """The check's rule: "选举日20日前", "选举日前", "选举日后10日内"; "" without a check."""
-    names = {"anchor": anchor_name(step), "days": step.check_days}
+    text = _check_words(step)
+    if text and step.day_unit == StepTemplate.DayUnit.WORKING:
+        return _("%(check)s (working days)") % {"check": text}
+    return text
+
+
+def _check_words(step: StepTemplate) -> str:
+    anchor = anchor_name(step)
+    if step.check_anchor:
+        # a step due after another step, checked against a day of the plan
+        anchor = anchor_name(StepTemplate(anchor=step.check_anchor))
+    names = {"anchor": anchor, "days": step.check_days}
     if step.check_kind == Check.MIN_LEAD:
         if step.check_days == 0:
             return _("no later than %(anchor)s") % names

@@ -22,6 +22,7 @@ from core.http import AuthenticatedHttpRequest
 from ..models import SeatRule, StepTemplate
 from ..permissions import access_rule_set, access_rule_sets, access_seat_rule, access_step_template
 from ..rulesets import selectors
+from ..rulesets.order import ruleset_order_warnings
 from ..services import rulesets as services
 
 
@@ -108,6 +109,7 @@ def ruleset_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "seat_rules": selectors.ruleset_seat_rules(rule_set),
         "campaigns": campaigns,
         "is_locked": any(c.status in selectors.LOCKING_STATUSES for c in campaigns),
+        "order_warnings": ruleset_order_warnings(rule_set),
     }
     return render(request, "election/ruleset_detail.html", context)
 
