@@ -9,7 +9,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.http import id_parse
 
-from .models import Campaign, CommunityPlan, RuleSet, SeatRule, StageTemplate, StepTemplate
+from .models import (
+    CalendarDay,
+    Campaign,
+    CommunityPlan,
+    RuleSet,
+    SeatRule,
+    StageTemplate,
+    StepTemplate,
+    VoterObjection,
+)
 
 # --- rule sets -----------------------------------------------------------------------------------
 
@@ -42,7 +51,8 @@ class StepTemplateInline(admin.StackedInline):  # type: ignore[type-arg]
     fields = [
         ("order", "code", "title", "applies_to"),
         ("anchor", "anchor_step", "offset_days"),
-        ("check_kind", "check_days", "checked_date", "requires_notice"),
+        ("check_kind", "check_days", "checked_date", "check_anchor", "day_unit"),
+        ("requires_notice", "notice_days"),
         "rule_text",
         "legal_basis",
     ]
@@ -100,3 +110,32 @@ class CommunityPlanAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # dates and steps change through the plan pages, which recompute them
+
+
+@admin.register(VoterObjection)
+class VoterObjectionAdmin(SimpleHistoryAdmin):
+    list_display = ["raised_by", "plan", "received_on", "decided_on", "outcome"]
+    list_filter = ["outcome"]
+    list_select_related = ["plan__community", "plan__campaign"]
+    search_fields = ["raised_by", "plan__community__name"]
+    readonly_fields = ["plan", "created_by", "created_at", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # recorded on the plan's page, which recomputes the ruling step
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # decided on the plan's page, which recomputes the ruling step
+
+
+# --- China's official calendar (the office corrects it when a new year is published) -----------
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    """Public holidays and swapped working days. A change applies to plans when they are next
+    recomputed (any edit of a step, a notice, an objection or a date of the plan)."""
+
+    list_display = ["day", "is_working_day", "name", "source"]
+    list_filter = ["is_working_day"]
+    search_fields = ["name"]
+    date_hierarchy = "day"
