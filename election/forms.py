@@ -8,7 +8,15 @@ from core.history import REASON_MAX
 from core.http import id_parse
 from core.uploads import UploadField
 
-from .models import CommunityPlan, PlanStep, PublicNotice, StageTemplate, VoterObjection
+from .models import (
+    CommunityPlan,
+    PlanStep,
+    Postponement,
+    PublicNotice,
+    StageTemplate,
+    VoterObjection,
+    VotingMode,
+)
 from .selectors.worklist import WorklistFilters
 
 # --- plans ----------------------------------------------------------------------------------------
@@ -387,3 +395,82 @@ class VisitForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 class FollowUpDoneForm(InputRulesMixin, forms.Form):
     visit = IdField(widget=forms.HiddenInput)
     on = forms.DateField(label=_("Done on"), widget=DateInput())
+
+
+# --- voting and postponement ----------------------------------------------------------------------
+
+# the voter figures that belong to each track (see services.voting)
+CITY_VOTER_FIELDS = ["voters_by_residence", "voters_community_workers"]
+VILLAGE_VOTER_FIELDS = ["voters_village_admitted"]
+
+
+class PlanVotingForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """Voter figures by registration ground, voting mode, runoff, new election, Party meeting.
+
+    `track` drops the other track's voter figures; `modes` are the voting modes the rule set
+    gives the track; `direct_election` whether it provides for 公推直选.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=REASON_MAX,
+        help_text=_("Optional; kept in the history."),
+    )
+
+    class Meta:
+        model = CommunityPlan
+        fields = [
+            "voters_by_register",
+            "voters_by_residence",
+            "voters_community_workers",
+            "voters_village_admitted",
+            "voting_mode",
+            "runoff_on",
+            "reelection_ground",
+            "reelection_on",
+            "party_members_entitled",
+            "party_members_present",
+            "is_party_direct_election",
+        ]
+        widgets = {"runoff_on": DateInput(), "reelection_on": DateInput()}
+
+    def __init__(
+        self,
+        *args: Any,
+        track: str,
+        modes: list[str],
+        direct_election: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name in VILLAGE_VOTER_FIELDS if track == "residents" else CITY_VOTER_FIELDS:
+            del self.fields[name]
+        mode = self.fields["voting_mode"]
+        mode.choices = [("", "---------")] + [  # type: ignore[attr-defined]
+            (m.value, m.label) for m in VotingMode if m.value in modes
+        ]
+        if not direct_election:
+            del self.fields["is_party_direct_election"]
+
+    def _post_clean(self) -> None:
+        # plan_voting_update checks the figures against the rule set and saves
+        pass
+
+
+class PostponementForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Postponement
+        fields = ["new_on", "approved_by_body", "approved_on", "reason"]
+        widgets = {
+            "new_on": DateInput(),
+            "approved_on": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def _post_clean(self) -> None:
+        # plan_postpone checks the dates against the rule set and saves
+        pass

@@ -186,3 +186,18 @@ def access_assignment_for_visits(user: User, pk: int) -> LeaderAssignment:
 
 def _communities_managed(user: User) -> QuerySet[Community]:
     return communities_for_user(user, perm="manage_campaigns")
+
+
+def access_plan_to_manage(user: User, pk: int) -> CommunityPlan:
+    """A plan of a campaign the user runs (the district office): postponing an election is the
+    office's decision, not the street's. Another district's plan does not exist (404)."""
+    plan = (
+        CommunityPlan.objects.filter(
+            pk=pk, campaign__in=campaigns_for_user(user, perm="manage_campaigns").values("pk")
+        )
+        .select_related("community__street", "campaign__rule_set")
+        .first()
+    )
+    if plan is None:
+        raise OutOfScope
+    return plan

@@ -39,10 +39,22 @@ from ..permissions import plans_for_user
 
 
 def plans_for_community(user: User, community: Community) -> list[CommunityPlan]:
-    """The community's plans the user may see, newest campaign first (one query)."""
-    return list(
-        plans_for_user(user).filter(community=community).order_by("-campaign__starts_on", "-pk")
+    """The community's plans the user may see, newest campaign first (one query), each with
+    `household_problem`: the warning when the community lies outside its rule set's household
+    norm for a residents' committee ("" otherwise)."""
+    from .terms import household_norm_problem
+
+    plans = list(
+        plans_for_user(user)
+        .filter(community=community)
+        .select_related("campaign__rule_set")
+        .order_by("-campaign__starts_on", "-pk")
     )
+    for plan in plans:
+        plan.household_problem = household_norm_problem(  # type: ignore[attr-defined]
+            community, plan.campaign.rule_set
+        )
+    return plans
 
 
 def plan_can_edit(user: User, plan: CommunityPlan) -> bool:

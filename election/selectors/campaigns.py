@@ -5,6 +5,8 @@ from statistics import median
 from typing import Any
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -13,6 +15,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -31,6 +35,7 @@ from ..models import (
 )
 from ..permissions import campaigns_for_user
 from ..services.seats import seat_rule_for
+from .terms import households_norm_problem
 
 # --- campaigns ------------------------------------------------------------------------------------
 
@@ -121,8 +126,11 @@ class SeatRow:
     women: int
     one_shoulder: bool
     cross_appointments: int
+    households: int | None = None
+    track: str = ""
     per_seat: float | None = None
     is_far_above: bool = False
+    household_problem: str = ""
 
     @property
     def seats(self) -> int:
@@ -132,7 +140,8 @@ class SeatRow:
 def seats_summary(campaign: Campaign) -> dict[str, Any]:
     """Planned seats per community, residents per planned seat, the district median, and the
     communities far above it first (FAR_ABOVE_MEDIAN_FACTOR); counts of planned 一肩挑 and
-    交叉任职. One query; the median is computed here over its rows."""
+    交叉任职; each residents'-track community outside the rule set's household norm. One query;
+    the median is computed here over its rows."""
     party = Q(seat_plans__body=SeatRule.Body.PARTY)
     values = (
         CommunityPlan.objects.filter(campaign=campaign)
@@ -140,6 +149,16 @@ def seats_summary(campaign: Campaign) -> dict[str, Any]:
             party_seats=Coalesce(Sum("seat_plans__planned_seats", filter=party), 0),
             committee_seats=Coalesce(Sum("seat_plans__planned_seats", filter=~party), 0),
             women=Coalesce(Sum("seat_plans__planned_women"), 0),
+            track=Case(
+                When(~Q(community__track_override=""), then=F("community__track_override")),
+                When(
+                    community__kind=Community.Kind.VILLAGE_CONVERTED,
+                    community__is_reform_finished=False,
+                    then=Value(Community.Track.VILLAGE),
+                ),
+                default=Value(Community.Track.RESIDENTS),
+                output_field=CharField(),
+            ),
         )
         .values_list(
             "pk",
@@ -152,9 +171,14 @@ def seats_summary(campaign: Campaign) -> dict[str, Any]:
             "women",
             "planned_one_shoulder",
             "planned_cross_appointments",
+            "community__households",
+            "track",
         )
     )
     rows = [SeatRow(*v) for v in values]
+    rule_set = campaign.rule_set
+    for row in rows:
+        row.household_problem = households_norm_problem(row.households, row.track, rule_set)
     for row in rows:
         if row.population and row.seats:
             row.per_seat = row.population / row.seats
@@ -173,6 +197,7 @@ def seats_summary(campaign: Campaign) -> dict[str, Any]:
         "cross_plans": sum(1 for r in rows if r.cross_appointments),
         "cross_total": sum(r.cross_appointments for r in rows),
         "seats_total": sum(r.seats for r in rows),
+        "outside_norm": sum(1 for r in rows if r.household_problem),
     }
 
 

@@ -39,12 +39,37 @@ def committees_due(campaign: Campaign) -> QuerySet[Committee]:
     )
 
 
+# the campaign page lists at most this many committees due (the count is always complete)
+COMMITTEES_DUE_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class CommitteeDue:
+    committee: Committee
+    ends_on: date | None
+
+
+def committees_due_page(campaign: Campaign) -> dict[str, object]:
+    """The committees whose term ends in the campaign's period, the first COMMITTEES_DUE_SHOWN
+    with their end date, and their number (2 queries)."""
+    due = committees_due(campaign)
+    rows = [
+        CommitteeDue(c, term_ends_on(c.term_started_on, campaign.rule_set))
+        for c in due[:COMMITTEES_DUE_SHOWN]
+    ]
+    return {"rows": rows, "count": due.count(), "term_years": campaign.rule_set.term_years}
+
+
 def household_norm_problem(community: Community, rule_set: RuleSet) -> str:
+    """The household-norm warning of a community (see `households_norm_problem`)."""
+    return households_norm_problem(community.households, community.election_track, rule_set)
+
+
+def households_norm_problem(households: int | None, track: str, rule_set: RuleSet) -> str:
     """The warning for a community on the residents' track whose households lie outside the rule
     set's norm for a residents' committee (1,000 to 3,000 under the 2025 law); "" otherwise, and
     for a village-track community, a community of unknown size or rules without a norm."""
-    households = community.households
-    if households is None or community.election_track != Community.Track.RESIDENTS:
+    if households is None or track != Community.Track.RESIDENTS:
         return ""
     low, high = rule_set.households_min, rule_set.households_max
     if (low is None or households >= low) and (high is None or households <= high):

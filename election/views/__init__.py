@@ -28,6 +28,7 @@ from .plans import (
     worklist,
 )
 from .rules import ruleset_clone, ruleset_detail, ruleset_list, seat_rule_edit, step_template_edit
+from .terms import plan_postpone_view, plan_voting
 
 __all__ = [
     "assignment_add",
@@ -48,6 +49,8 @@ __all__ = [
     "objection_list",
     "plan_dates",
     "plan_detail",
+    "plan_postpone_view",
+    "plan_voting",
     "ruleset_clone",
     "ruleset_detail",
     "ruleset_list",

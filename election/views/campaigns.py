@@ -40,6 +40,7 @@ from ..permissions import (
     access_plan,
 )
 from ..selectors import campaigns as selectors
+from ..selectors.terms import committees_due_page
 from ..services import assignments as assignment_services
 from ..services import campaigns as campaign_services
 from ..services.seats import SeatError, SeatInput, seats_update
@@ -110,6 +111,7 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "overview": overview,
         "is_starting": is_starting,
         "poll_seconds": START_POLL_SECONDS,
+        "due": committees_due_page(campaign),
     }
     if request.htmx and request.GET.get("part") == "status":
         response = render(request, "election/_campaign_status.html", context)

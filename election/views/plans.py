@@ -37,8 +37,10 @@ from ..permissions import (
     access_plan,
     access_stage,
     access_step,
+    campaigns_for_user,
 )
 from ..selectors import plan_can_edit, plan_sections, step_files, step_row
+from ..selectors.terms import plan_voting_summary
 from ..selectors.worklist import worklist_page, worklist_scope
 from ..services.evidence import FILE_TYPES, download_name
 from ..services.evidence import evidence_add as evidence_add_service
@@ -115,6 +117,8 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "sections": plan_sections(plan, today=today),
             "can_edit": can_edit,
             "dates_form": PlanDatesForm(instance=plan, initial={"version": plan.version}),
+            "voting": plan_voting_summary(plan),
+            "can_postpone": campaigns_for_user(request.user).filter(pk=plan.campaign_id).exists(),
             "reopen_form": StageReopenForm(),
             "today": today,
         },

@@ -31,6 +31,9 @@ ENTRIES = {
     "election:seats-summary": Case(kwargs=mc.campaign_pk, expect=office_only(OK)),
     "election:survey-edit": Case(kwargs=mc.plan_pk, expect=editors_of_community(OK)),
     "election:seats-edit": Case(kwargs=mc.plan_pk, expect=editors_of_community(OK)),
+    "election:plan-voting": Case(kwargs=mc.plan_pk, expect=editors_of_community(OK)),
+    # postponing an election is the district office's decision
+    "election:plan-postpone": Case(kwargs=mc.plan_pk, expect=office_only(OK)),
     # everyone signed in sees their own assignments (maybe none); the office also its district's
     "election:assignment-list": Case(expect=everyone(OK)),
     "election:assignment-add": Case(
