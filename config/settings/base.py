@@ -168,15 +168,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=25_000)
-EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
-
-# --- cache, Celery ------------------------------------------------------------------------------
 # the text the import check reads, in all and per cell: 25,000 rows with every column filled to
 # its model's length stay under the total, and no column is longer than 300 characters
 IMPORT_MAX_TEXT_CHARS = env.int("IMPORT_MAX_TEXT_CHARS", default=15_000_000)
 IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=1_000)
 # imports waiting this long for their check or import task are enqueued again (a lost message)
 IMPORT_REQUEUE_AFTER_SECONDS = env.int("IMPORT_REQUEUE_AFTER_SECONDS", default=5 * 60)
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- cache, Celery ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -275,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "communities.tasks.community_import_files_purge_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # imports whose check or import message was lost (a broker restarted without persistence)
+    "communities-imports-requeue": {
+        "task": "communities.tasks.community_imports_requeue_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 # a report run still rendering after this many seconds lost its worker and may be claimed again
 # (at least the task's time limit, below the broker's visibility timeout of one hour)
@@ -297,8 +302,3 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
-    # imports whose check or import message was lost (a broker restarted without persistence)
-    "communities-imports-requeue": {
-        "task": "communities.tasks.community_imports_requeue_task",
-        "schedule": crontab(minute="*/5"),
-    },
