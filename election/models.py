@@ -66,9 +66,7 @@ class RuleSet(TimeStampedModel):
     postpone_max_months = models.PositiveSmallIntegerField(
         _("longest postponement (months)"), default=12
     )
-    postpone_basis = models.CharField(
-        _("legal basis of postponements"), max_length=200, blank=True
-    )
+    postpone_basis = models.CharField(_("legal basis of postponements"), max_length=200, blank=True)
     party_quorum_numerator = models.PositiveSmallIntegerField(
         _("party meeting quorum: numerator"), default=4
     )
@@ -327,9 +325,7 @@ class VotingRule(models.Model):
     win_numerator = models.PositiveSmallIntegerField(_("winning share: numerator"), default=1)
     win_denominator = models.PositiveSmallIntegerField(_("winning share: denominator"), default=2)
     runoff_numerator = models.PositiveSmallIntegerField(_("runoff share: numerator"), default=1)
-    runoff_denominator = models.PositiveSmallIntegerField(
-        _("runoff share: denominator"), default=3
-    )
+    runoff_denominator = models.PositiveSmallIntegerField(_("runoff share: denominator"), default=3)
     rule_text = models.CharField(_("rule"), max_length=300, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     history = HistoricalRecords()
@@ -471,7 +467,9 @@ class CommunityPlan(TimeStampedModel):
         _("new committee formed on"),
         null=True,
         blank=True,
-        help_text=_("Empty: the day of the last election held (election day, runoff, new election)."),
+        help_text=_(
+            "Empty: the day of the last election held (election day, runoff, new election)."
+        ),
     )
     # the Party members' meeting: members entitled to vote and members present
     party_members_entitled = models.PositiveIntegerField(
@@ -723,8 +721,7 @@ class VoterObjection(TimeStampedModel):
         ordering = ["plan", "received_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(decided_on__isnull=True)
-                | Q(decided_on__gte=models.F("received_on")),
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("received_on")),
                 name="objection_decided_after_receipt",
                 violation_error_message=_("An objection cannot be decided before it was received."),
             ),
@@ -756,8 +753,8 @@ class CalendarDay(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
+        verbose_name = _("holiday or swapped working day")
+        verbose_name_plural = _("holidays and swapped working days")
         ordering = ["day"]
 
     def __str__(self) -> str:
