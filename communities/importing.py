@@ -447,9 +447,14 @@ def _data_rows(
     # the declared size; a workbook written by another program may not declare it
     last_row = min(sheet.max_row or 0, max_rows + 1)
     found = 0
+    # openpyxl fills the rows a sheet skips with empty ones: a sheet with one cell in its last
+    # row (1,048,576) yields a million of them, passed over here as fast as possible
+    empty = (None,) * width
     for number, values in enumerate(
         sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2
     ):
+        if values == empty:
+            continue
         if progress is not None and last_row and number % PROGRESS_EVERY_ROWS == 0:
             progress(min(100, 100 * number // last_row))
         picked = tuple(values[i] if i < len(values) else None for i in positions)
