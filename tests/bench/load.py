@@ -451,6 +451,11 @@ def main() -> int:
         _cpu_line(trivial_cpu, trivial),
         "",
     ]
+    if max(mixed_cpu["other"], trivial_cpu["other"]) > 50:
+        report.append(
+            "NOTE: other work used more than half a core during the run; the latencies include "
+            "waiting for it (the CPU per request does not)."
+        )
     for f in failures:
         report.append(f"FAILED {f['Occurrences']} times {f['Method']} {f['Name']}: {f['Error']}")
     if server_errors:
