@@ -250,6 +250,8 @@ def test_seed_demo_runs_a_campaign_under_the_default_rule_set() -> None:
     campaign = Campaign.objects.get(district__code="demo")
     assert campaign.status == Campaign.Status.RUNNING
     assert campaign.rule_set == default
+    # elections from 2026 run under the 2025 amendments
+    assert (default.code, default.version) == ("national-2026", 1)
     assert campaign.plans.count() == Community.objects.filter(street__district__code="demo").count()
     assert (today - campaign.starts_on).days == 45
     assert (campaign.election_on - today).days == 25
