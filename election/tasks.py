@@ -32,8 +32,20 @@ def rollups_dispatch() -> None:
     from .services.rollups import running_campaign_ids
 
     with translation.override(settings.LANGUAGE_CODE):
+        rulings_refresh_task.delay()
         for campaign_id in running_campaign_ids():
             campaign_rollups_task.delay(campaign_id=campaign_id)
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def rulings_refresh_task() -> None:
+    """Daily (from rollups_dispatch): undecided objections past their last day turn red."""
+    from .services.objections import rulings_refresh
+
+    with translation.override(settings.LANGUAGE_CODE):
+        rulings_refresh()
 
 
 @shared_task(  # type: ignore[untyped-decorator]

@@ -100,3 +100,25 @@ def objection_decide(
     plan_refresh(plan=plan, by=by)
     _after_commit_rollup(plan)
     return objection
+
+
+def rulings_refresh(*, today: date | None = None) -> int:
+    """Recompute the plans of running campaigns that have an undecided objection, so that one
+    waiting past its last day turns the ruling step red without anyone touching the plan (the
+    daily job). Each plan in its own transaction, locked. Idempotent. Returns how many plans."""
+    from ..models import Campaign
+
+    plan_ids = list(
+        CommunityPlan.objects.filter(
+            campaign__status=Campaign.Status.RUNNING, objections__decided_on__isnull=True
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+    for pk in plan_ids:
+        with transaction.atomic():
+            plan = _plan_lock(CommunityPlan(pk=pk))
+            if plan_refresh(plan=plan, today=today):
+                _after_commit_rollup(plan)
+    return len(plan_ids)

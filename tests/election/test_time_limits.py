@@ -450,3 +450,17 @@ def test_the_rule_set_page_warns_of_a_step_due_before_the_step_it_depends_on(
     )
     assert "村民委员会组织法（2025年修正）第三十五条" in page
     assert "2026-01-01至今后" in page
+
+
+def test_the_daily_job_turns_an_objection_waiting_too_long_red(
+    plan: CommunityPlan, office: Any
+) -> None:
+    from election.services.objections import rulings_refresh
+
+    plan.campaign.status = Campaign.Status.RUNNING
+    plan.campaign.save(update_fields=["status"])
+    objection_add(plan=plan, data={"received_on": RECEIVED, "raised_by": "孙七"}, by=office)
+    plan_refresh(plan=plan, today=RECEIVED + days(3))
+    assert _step(plan, "voter-ruling").is_red is False
+    assert rulings_refresh(today=RECEIVED + days(4)) == 1
+    assert _step(plan, "voter-ruling").is_red is True
