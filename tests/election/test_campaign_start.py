@@ -21,8 +21,8 @@ def test_start_creates_one_plan_per_community_with_due_dates(
     assert "village-audit" not in steps
     assert steps["forums"].due_on == START + timedelta(days=14)
     assert steps["voter-list"].due_on == E - timedelta(days=20)
-    # the ruling counts from the objection, which is not done yet: no due date
-    assert steps["ruling"].due_on is None
+    # the ruling counts from the objection, which is not done yet: from its due date (E - 15)
+    assert steps["ruling"].due_on == E - timedelta(days=12)
     assert plan.steps_total == len(steps)
     assert plan.history.first().history_change_reason == "campaign started"
 
