@@ -153,12 +153,13 @@ class CommunityForm(VersionedForm):
 class CommitteeForm(VersionedForm):
     class Meta:
         model = Committee
-        fields = ["party_type", "seats", "term_started_on"]
+        fields = ["party_type", "full_members", "seats", "term_started_on"]
         widgets = {"term_started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.kind != Committee.Kind.PARTY:
             del self.fields["party_type"]
+            del self.fields["full_members"]
         else:
             self.fields["party_type"].required = True

@@ -18,6 +18,7 @@ from .models import (
     StageTemplate,
     StepTemplate,
     VoterObjection,
+    VotingRule,
 )
 
 # --- rule sets -----------------------------------------------------------------------------------
@@ -33,15 +34,46 @@ class StageTemplateInline(admin.TabularInline):  # type: ignore[type-arg]
 class SeatRuleInline(admin.TabularInline):  # type: ignore[type-arg]
     model = SeatRule
     extra = 0
-    fields = ["body", "min_seats", "max_seats", "requires_woman", "legal_basis"]
+    fields = [
+        "body",
+        "party_type",
+        "min_seats",
+        "max_seats",
+        "usual_max_seats",
+        "secretary_only_below",
+        "requires_woman",
+        "legal_basis",
+    ]
+
+
+class VotingRuleInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = VotingRule
+    extra = 0
+    fields = [
+        ("mode", "applies_to"),
+        ("valid_numerator", "valid_denominator"),
+        ("win_numerator", "win_denominator"),
+        ("runoff_numerator", "runoff_denominator"),
+        "rule_text",
+        "legal_basis",
+    ]
 
 
 @admin.register(RuleSet)
 class RuleSetAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "version", "region", "effective_on", "is_default"]
-    list_filter = ["is_default", "region"]
+    list_display = [
+        "name",
+        "code",
+        "version",
+        "region",
+        "effective_on",
+        "effective_to",
+        "is_default",
+        "is_demonstration",
+    ]
+    list_filter = ["is_default", "is_demonstration", "region"]
     search_fields = ["name", "code", "region"]
-    inlines = [StageTemplateInline, SeatRuleInline]
+    inlines = [StageTemplateInline, SeatRuleInline, VotingRuleInline]
 
 
 class StepTemplateInline(admin.StackedInline):  # type: ignore[type-arg]

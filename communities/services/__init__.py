@@ -29,7 +29,7 @@ PROFILE_FIELDS = [
     "is_difficult",
     "difficult_reason",
 ]
-COMMITTEE_FIELDS = ["party_type", "seats", "term_started_on"]
+COMMITTEE_FIELDS = ["party_type", "full_members", "seats", "term_started_on"]
 
 M = TypeVar("M", Community, Committee)
 
@@ -125,6 +125,7 @@ def _check_profile(community: Community) -> None:
 def _check_committee(committee: Committee) -> None:
     if committee.kind != Committee.Kind.PARTY:
         committee.party_type = ""
+        committee.full_members = None  # only a Party organisation counts its full members
     elif not committee.party_type:
         raise CommunityError(_("Choose the type of the party organisation."))
 
@@ -148,7 +149,8 @@ def community_update(
 def committee_update(
     *, committee: Committee, version: int, data: dict[str, Any], by: User, reason: str = ""
 ) -> Committee:
-    """Save a committee's type, seats and term start, like `community_update`."""
+    """Save a committee's type, full members (Party), seats and term start, like
+    `community_update`."""
     current = _lock_and_check_version(Committee, committee.pk, version, COMMITTEE_FIELDS)
     return _save_changes(current, data, COMMITTEE_FIELDS, by=by, reason=reason or "seats edited")
 

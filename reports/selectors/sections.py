@@ -9,7 +9,7 @@ from django.db.models import Count, F, FilteredRelation, Min, OuterRef, Q, Subqu
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from communities.models import Community, District, Street
+from communities.models import Committee, Community, District, Street
 from election.models import (
     Campaign,
     CampaignSnapshot,
@@ -265,9 +265,19 @@ def seat_warnings(
         ),
         key=lambda r: (-(r["per_seat"] or 0), r["street"], r["community"]),
     )
-    rule = SeatRule.objects.filter(rule_set_id=campaign.rule_set_id, body=OuterRef("body"))
+    # the Party's range is the one of the community's organisation type (党委 / 党总支 / 党支部)
+    # when the rule set has one, else the range for every type
+    party_type = Committee.objects.filter(
+        community_id=OuterRef("plan__community_id"), kind=Committee.Kind.PARTY
+    ).values("party_type")[:1]
+    rule = (
+        SeatRule.objects.filter(rule_set_id=campaign.rule_set_id, body=OuterRef("body"))
+        .filter(Q(party_type="") | Q(party_type=OuterRef("party_type")))
+        .order_by("-party_type")
+    )
     seat_plans = (
         SeatPlan.objects.filter(plan__campaign=campaign)
+        .annotate(party_type=Subquery(party_type))
         .annotate(
             min_seats=Subquery(rule.values("min_seats")[:1]),
             max_seats=Subquery(rule.values("max_seats")[:1]),

@@ -468,3 +468,47 @@ def test_seat_summary_and_community_page_warn_of_a_small_community(
     assert "低于居民委员会设置规模下限1000户" in summary.content.decode()
     page = client.get(community.get_absolute_url()).content.decode()
     assert "低于居民委员会设置规模下限1000户" in page
+
+
+def test_weekly_report_judges_party_seats_by_the_organisation_type(
+    campaign_2026: Campaign, community: Any
+) -> None:
+    from reports.selectors.sections import seat_warnings
+
+    plan = plan_of(campaign_2026, community)
+    seat_plan = plan.seat_plans.get(body="party")
+    seat_plan.planned_seats, seat_plan.planned_women = 4, 1
+    seat_plan.save(update_fields=["planned_seats", "planned_women"])
+    residents = plan.seat_plans.get(body="residents")
+    residents.planned_women = 1
+    residents.save(update_fields=["planned_women"])
+
+    def flagged() -> list[tuple[str, int, int]]:
+        rows = seat_warnings(campaign_2026, None, [])["out_of_range"]
+        return [(r["body"], r["min_seats"], r["max_seats"]) for r in rows]
+
+    assert flagged() == []  # a 党支部 of 4: within 3 to 7
+    party = Committee.objects.get(community=community, kind="party")
+    party.party_type = "committee"
+    party.save(update_fields=["party_type"])
+    # a 党委 of 4: below its 5 to 9
+    assert [(min_seats, max_seats) for _body, min_seats, max_seats in flagged()] == [(5, 9)]
+
+
+def test_committee_records_its_full_members_for_the_party_only(
+    community: Any, street_official: Any
+) -> None:
+    from communities.services import committee_update
+
+    party = Committee.objects.get(community=community, kind="party")
+    committee_update(
+        committee=party, version=party.version, data={"full_members": 6}, by=street_official
+    )
+    party.refresh_from_db()
+    assert party.full_members == 6
+    residents = Committee.objects.get(community=community, kind="residents")
+    committee_update(
+        committee=residents, version=residents.version, data={"full_members": 6}, by=street_official
+    )
+    residents.refresh_from_db()
+    assert residents.full_members is None
