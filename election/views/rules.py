@@ -53,7 +53,10 @@ class StepTemplateForm(StyledFormMixin, _ReasonMixin):
     check_kind = _field(StepTemplate, "check_kind")
     check_days = _field(StepTemplate, "check_days")
     checked_date = _field(StepTemplate, "checked_date")
+    check_anchor = _field(StepTemplate, "check_anchor")
+    day_unit = _field(StepTemplate, "day_unit")
     requires_notice = _field(StepTemplate, "requires_notice")
+    notice_days = _field(StepTemplate, "notice_days")
     rule_text = _field(StepTemplate, "rule_text")
     legal_basis = _field(StepTemplate, "legal_basis")
 
