@@ -207,6 +207,8 @@ def violation(
     if kind == Check.MIN_LAG:
         if checked >= calendar.forward(anchor, n, unit):
             return ""
+        if lag < 0:
+            return _off_by(rule, -lag)  # closed before it opened
         return _("%(rule)s; it lasted only %(days)s days") % {"rule": rule, "days": lag}
     if anchor <= checked <= calendar.forward(anchor, n, unit):
         return ""
