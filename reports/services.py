@@ -491,17 +491,22 @@ def reports_dispatch(*, today: date | None = None) -> list[ReportRun]:
 
 
 def report_runs_requeue() -> int:
-    """Send the render task again for every run queued for longer than
-    `settings.REPORT_REQUEUE_AFTER_SECONDS`: its message was lost (the broker was down when it was
-    requested, or restarted without persistence). Safe to call any time: a run whose message is
-    still on its way is only claimed once. Returns how many runs it enqueued.
+    """Send the render task again for every run whose message was lost: queued for longer than
+    `settings.REPORT_REQUEUE_AFTER_SECONDS` (the broker was down when it was requested, or
+    restarted without persistence), or rendering for longer than `REPORT_RENDER_TIMEOUT` (its
+    worker died, and the broker gives no message back: the filesystem broker of `make run`).
+    Safe to call any time: a run whose message is still on its way is only claimed once. Returns
+    how many runs it enqueued.
     """
     from .tasks import report_render_task
 
-    waiting_since = timezone.now() - timedelta(seconds=settings.REPORT_REQUEUE_AFTER_SECONDS)
+    now = timezone.now()
+    waiting_since = now - timedelta(seconds=settings.REPORT_REQUEUE_AFTER_SECONDS)
+    stale_since = now - timedelta(seconds=settings.REPORT_RENDER_TIMEOUT)
     run_ids = list(
         ReportRun.objects.filter(
-            status=ReportRun.Status.QUEUED, created_at__lte=waiting_since
+            Q(status=ReportRun.Status.QUEUED, created_at__lte=waiting_since)
+            | Q(status=ReportRun.Status.RENDERING, started_at__lt=stale_since)
         ).values_list("pk", flat=True)
     )
     for run_id in run_ids:

@@ -233,6 +233,39 @@ def test_a_report_requested_while_redis_was_stopped_is_rendered_once_redis_is_ba
     assert (Path(settings.MEDIA_ROOT) / run.file.path).read_bytes().startswith(b"%PDF")
 
 
+def test_the_periodic_re_enqueue_renders_runs_whose_message_was_lost(
+    district: District, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    _running_campaign(district)
+    settings.REPORT_REQUEUE_AFTER_SECONDS = 300
+    settings.REPORT_RENDER_TIMEOUT = 900
+    now = timezone.now()
+    lost = ReportRun.objects.create(district=district, iso_year=2026, iso_week=48, kind="xlsx")
+    died = ReportRun.objects.create(
+        district=district,
+        iso_year=2026,
+        iso_week=47,
+        kind="xlsx",
+        status=ReportRun.Status.RENDERING,
+        started_at=now - timedelta(seconds=901),
+        attempts=1,
+    )
+    fresh = ReportRun.objects.create(district=district, iso_year=2026, iso_week=46, kind="xlsx")
+    # queued six minutes ago: its message never reached the broker
+    ReportRun.objects.filter(pk=lost.pk).update(created_at=now - timedelta(seconds=360))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_runs_requeue() == 2
+
+    for run in (lost, died, fresh):
+        run.refresh_from_db()
+    assert lost.status == ReportRun.Status.DONE, lost.error
+    assert died.status == ReportRun.Status.DONE, died.error
+    assert died.attempts == 2
+    # a run queued a moment ago still has its message on the way
+    assert fresh.status == ReportRun.Status.QUEUED
+
+
 # --- PostgreSQL connection lost -----------------------------------------------------------------
 
 
