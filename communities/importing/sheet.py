@@ -1,36 +1,12 @@
-"""Excel import of streets and communities into a district.
+"""Reading the first sheet: streamed, within bounds, every cell converted or refused."""
 
-Reading and checking only; the writes (upload, check task, confirmation, import task) are in
-`services/imports.py`:
-
-1. `workbook_check(file)` refuses what is not a plain, reasonably sized .xlsx before openpyxl opens
-   it (size, zip structure, unpacked size, compression ratio).
-2. `workbook_parse(file)` streams the first sheet: it keeps only the columns of the template,
-   counts the text it reads (`IMPORT_MAX_TEXT_CHARS` in all, `IMPORT_MAX_CELL_CHARS` per cell) and
-   stops at the first limit passed, so a small file that repeats one huge shared string thousands
-   of times is refused after reading a little of it. Messages quote at most `VALUE_SHOWN_CHARS`
-   of any value, and a check keeps its first `PROBLEMS_KEPT` problems and only counts the rest.
-3. `import_check(community_import=...)` parses the stored workbook and checks every row against the
-   file itself and against the district as it is now. It writes nothing.
-4. `district_check(rows, district)` is the part of the check that reads the database; the import
-   runs it again under a row lock before it creates anything.
-
-The first sheet holds the data, row 1 the column titles. Titles and the yes/no and choice values
-are accepted in every language of the site (the translated labels) and as the English values.
-"""
-
-import heapq
 import re
-import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
@@ -38,10 +14,9 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
-from core.exceptions import DomainError
 from core.text import text_clean, text_truncate
 
-from .import_columns import (
+from ..import_columns import (
     COLUMNS,
     COUNT_MAX,
     SEATS_MAX,
@@ -52,274 +27,21 @@ from .import_columns import (
     normalise,
     value_aliases,
 )
-from .models import Community, CommunityImport, District
+from .results import (
+    VALUE_SHOWN_CHARS,
+    ImportFileError,
+    ImportRow,
+    Problem,
+    ProblemList,
+    Progress,
+    is_blank,
+    problems_merge,
+    value_shown,
+)
+from .workbook import not_a_workbook, workbook_check
 
-# a workbook of 25,000 rows unpacks to well under 50 MB and compresses about 10:1
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECKED_FROM_BYTES = 1024 * 1024  # tiny parts compress oddly and are harmless
-MAX_ZIP_MEMBERS = 500
-# distinct texts (shared strings) of a workbook: openpyxl keeps them all in memory, about 150 bytes
-# each; 25,000 communities need well under 100,000
-MAX_SHARED_STRINGS = 200_000
-# the start of a shared string's element, with or without a namespace prefix
-_SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s/>]")
-VALUE_SHOWN_CHARS = 40
-# what a check keeps and the import page lists: the first rows, problems and new streets (the
-# counts say how many there are in all); the stored preview stays a few hundred kilobytes at most
-ROWS_KEPT = 200
-PROBLEMS_KEPT = 200
-NEW_STREETS_KEPT = 200
 # how often (in data rows) reading a sheet reports its progress
 PROGRESS_EVERY_ROWS = 500
-
-# called with how much of the work is done, 0 to 100
-Progress = Callable[[int], None]
-
-
-class CommunityImportError(DomainError):
-    pass
-
-
-class ImportFileError(DomainError):
-    """The upload is not a workbook we are willing to open; the message says why."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason the file cannot be imported; `message` is a complete translated sentence."""
-
-    message: str
-    row: int | None = None
-    column: str = ""
-
-
-@dataclass(frozen=True)
-class ImportRow:
-    """One valid data row of the workbook; `row` is its Excel row number."""
-
-    row: int
-    street: str
-    name: str
-    kind: str
-    is_reform_finished: bool
-    population: int | None
-    households: int | None
-    registered_voters: int | None
-    is_demolition_underway: bool
-    is_difficult: bool
-    difficult_reason: str
-    party_type: str
-    party_seats: int
-    residents_seats: int
-
-    def profile(self) -> dict[str, Any]:
-        """The fields `community_create` takes as `data`."""
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "is_reform_finished": self.is_reform_finished,
-            "population": self.population,
-            "households": self.households,
-            "registered_voters": self.registered_voters,
-            "is_demolition_underway": self.is_demolition_underway,
-            "is_difficult": self.is_difficult,
-            "difficult_reason": self.difficult_reason,
-        }
-
-
-@dataclass
-class ProblemList:
-    """Problems in the order they are found: the first PROBLEMS_KEPT are kept, the rest counted.
-
-    A file with a bad cell in every row yields hundreds of thousands of problems; nobody reads
-    past the first few hundred, and keeping them all would cost memory and database space.
-    """
-
-    kept: list[Problem] = field(default_factory=list)
-    count: int = 0
-
-    @classmethod
-    def of(cls, *problems: Problem) -> "ProblemList":
-        found = cls()
-        for problem in problems:
-            found.add(problem)
-        return found
-
-    def add(self, problem: Problem) -> None:
-        self.count += 1
-        if len(self.kept) < PROBLEMS_KEPT:
-            self.kept.append(problem)
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-
-@dataclass
-class ImportCheck:
-    """What a workbook would do to a district: the rows, its problems, and the new streets."""
-
-    rows: list[ImportRow] = field(default_factory=list)
-    problems: ProblemList = field(default_factory=ProblemList)
-    new_streets: list[str] = field(default_factory=list)
-
-    @property
-    def is_ok(self) -> bool:
-        return not self.problems and bool(self.rows)
-
-    def to_preview(self) -> dict[str, Any]:
-        """What the import page shows of this check, as JSON for `CommunityImport.preview`:
-        the counts, and the first rows, problems and new streets (bounded in size)."""
-        return {
-            "row_count": len(self.rows),
-            "problem_count": self.problems.count,
-            "new_street_count": len(self.new_streets),
-            "new_streets": self.new_streets[:NEW_STREETS_KEPT],
-            "rows": [asdict(row) for row in self.rows[:ROWS_KEPT]],
-            "problems": [asdict(problem) for problem in self.problems.kept[:PROBLEMS_KEPT]],
-        }
-
-
-@dataclass(frozen=True)
-class ImportPreview:
-    """A stored check (`CommunityImport.preview`): the counts, and the first rows and problems."""
-
-    row_count: int = 0
-    problem_count: int = 0
-    new_street_count: int = 0
-    new_streets: list[str] = field(default_factory=list)
-    rows: list[ImportRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "ImportPreview":
-        new_streets = list(data.get("new_streets", []))
-        return cls(
-            row_count=data.get("row_count", 0),
-            problem_count=data.get("problem_count", 0),
-            new_street_count=data.get("new_street_count", len(new_streets)),
-            new_streets=new_streets,
-            rows=[ImportRow(**row) for row in data.get("rows", [])],
-            problems=[Problem(**problem) for problem in data.get("problems", [])],
-        )
-
-    @property
-    def is_ok(self) -> bool:
-        return not self.problem_count and bool(self.row_count)
-
-    @property
-    def problems_not_listed(self) -> int:
-        return max(0, self.problem_count - len(self.problems))
-
-    @property
-    def new_streets_not_listed(self) -> int:
-        return max(0, self.new_street_count - len(self.new_streets))
-
-
-# --- the file itself ------------------------------------------------------------------------------
-
-
-def _not_a_workbook() -> ImportFileError:
-    return ImportFileError(
-        _(
-            "The file is not an Excel workbook (.xlsx). In Excel, choose “Save as” and the type "
-            "“Excel Workbook (*.xlsx)”, then upload it again."
-        )
-    )
-
-
-def workbook_check(file: File) -> None:  # type: ignore[type-arg]
-    """Raise ImportFileError unless `file` is an .xlsx we are willing to hand to openpyxl.
-
-    Checks, before anything is parsed: the size (`settings.IMPORT_MAX_BYTES`), that it is a zip
-    holding a workbook, that it is no zip bomb (total unpacked size and compression ratio, read
-    from the zip directory; zipfile never unpacks more than a member declares), that it holds no
-    macros, and that its table of distinct texts stays small enough for memory (counted in a
-    streamed read of every part, since a part's name and type are the file's to choose).
-    """
-    limit = settings.IMPORT_MAX_BYTES
-    size = file.size or 0
-    if size > limit:
-        raise ImportFileError(
-            _("The file is %(size)s; files up to %(limit)s are accepted.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
-        )
-    file.seek(0)
-    try:
-        with zipfile.ZipFile(file) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
-        raise _not_a_workbook() from e
-    finally:
-        file.seek(0)
-    unpacked = sum(m.file_size for m in members)
-    if len(members) > MAX_ZIP_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError(
-            _(
-                "The workbook unpacks to more than %(limit)s and is refused as unsafe. Split the "
-                "data into smaller files."
-            )
-            % {"limit": filesizeformat(MAX_UNPACKED_BYTES)}
-        )
-    for member in members:
-        if (
-            member.file_size >= RATIO_CHECKED_FROM_BYTES
-            and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
-        ):
-            raise ImportFileError(
-                _(
-                    "The workbook is packed far more tightly than a normal workbook (over "
-                    "%(ratio)s to 1) and is refused as unsafe."
-                )
-                % {"ratio": MAX_COMPRESSION_RATIO}
-            )
-    names = {m.filename for m in members}
-    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
-        raise _not_a_workbook()
-    if any(name.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for name in names):
-        raise ImportFileError(
-            _(
-                "The workbook contains macros. In Excel, choose “Save as” and the type “Excel "
-                "Workbook (*.xlsx)”, which leaves them out, then upload it again."
-            )
-        )
-    if _shared_string_count(file, members) > MAX_SHARED_STRINGS:
-        raise ImportFileError(
-            _(
-                "The workbook holds more than %(limit)s different texts, far more than the "
-                "communities of a district need. The file is refused: check that it holds only "
-                "the template's columns, or split it into several files."
-            )
-            % {"limit": MAX_SHARED_STRINGS}
-        )
-
-
-def _shared_string_count(file: File, members: list[zipfile.ZipInfo]) -> int:  # type: ignore[type-arg]
-    """How many shared-string elements the parts of the (size-checked) zip hold, read in chunks."""
-    count = 0
-    file.seek(0)
-    try:
-        with zipfile.ZipFile(file) as archive:
-            for member in members:
-                with archive.open(member) as part:
-                    carry = b""
-                    while chunk := part.read(1024 * 1024):
-                        data = carry + chunk
-                        # a tag (at most 35 bytes) cut by the chunk's end is counted next time
-                        cut = data.rfind(b"<", max(0, len(data) - 64))
-                        cut = len(data) if cut == -1 else cut
-                        count += len(_SHARED_STRING_TAG.findall(data, 0, cut))
-                        carry = data[cut:]
-                        if count > MAX_SHARED_STRINGS:
-                            return count  # enough to refuse; read no further
-                    count += len(_SHARED_STRING_TAG.findall(carry + b" "))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as e:
-        # damaged, encrypted (RuntimeError) or of an unknown compression (NotImplementedError
-        # is a RuntimeError)
-        raise _not_a_workbook() from e
-    finally:
-        file.seek(0)
-    return count
 
 
 class _TextBudget:
@@ -362,10 +84,6 @@ class _TextBudget:
                 )
                 % {"limit": settings.IMPORT_MAX_TEXT_CHARS}
             )
-
-
-def _cell_name(row: int, column: int) -> str:
-    return f"{get_column_letter(column)}{row}"
 
 
 # the start of a formula element, with or without a namespace prefix
@@ -458,7 +176,7 @@ def _data_rows(
         if progress is not None and last_row and number % PROGRESS_EVERY_ROWS == 0:
             progress(min(100, 100 * number // last_row))
         picked = tuple(values[i] if i < len(values) else None for i in positions)
-        if all(_is_blank(v) for v in picked):
+        if all(is_blank(v) for v in picked):
             continue
         found += 1
         if found > max_rows:
@@ -483,7 +201,7 @@ def _parse_sheet(
     try:
         workbook = load_workbook(file, read_only=True, data_only=True, keep_links=False)
     except Exception as e:  # openpyxl and the XML parser raise many types for a damaged file
-        raise _not_a_workbook() from e
+        raise not_a_workbook() from e
     try:
         if not workbook.worksheets:
             raise ImportFileError(_empty_sheet())
@@ -493,7 +211,7 @@ def _parse_sheet(
         for column, title in enumerate(header, start=1):
             budget.take(1, column, title)
         header = [text_clean(t) if isinstance(t, str) else t for t in header]
-        while header and _is_blank(header[-1]):
+        while header and is_blank(header[-1]):
             header.pop()
         if not header:
             raise ImportFileError(_empty_sheet())
@@ -516,7 +234,7 @@ def _parse_sheet(
     except ImportFileError:
         raise
     except Exception as e:  # a damaged sheet fails while it is read, not when it is opened
-        raise _not_a_workbook() from e
+        raise not_a_workbook() from e
     finally:
         workbook.close()
 
@@ -526,18 +244,6 @@ def _empty_sheet() -> str:
 
 
 # --- cells ----------------------------------------------------------------------------------------
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime | date):
-        value = value.isoformat()
-    return text_truncate(str(value).strip(), VALUE_SHOWN_CHARS)
 
 
 class _RowReader:
@@ -554,13 +260,13 @@ class _RowReader:
         self.is_ok = False
 
     def params(self, column: Column, value: Any = "") -> dict[str, Any]:
-        return {"row": self.number, "column": column.title, "value": _shown(value)}
+        return {"row": self.number, "column": column.title, "value": value_shown(value)}
 
     def read(self, column: Column, value: Any) -> Any:
         if isinstance(value, str):
             # no invisible or direction-changing characters in names (nor in any value)
             value = text_clean(value)
-        if _is_blank(value):
+        if is_blank(value):
             if column.required:
                 self.refuse(
                     column,
@@ -571,7 +277,7 @@ class _RowReader:
         return getattr(self, f"read_{column.kind}")(column, value)
 
     def read_text(self, column: Column, value: Any) -> str:
-        text = _shown(value) if isinstance(value, float | datetime | date) else str(value)
+        text = value_shown(value) if isinstance(value, float | datetime | date) else str(value)
         if column.max_length and len(text) > column.max_length:
             self.refuse(
                 column,
@@ -653,16 +359,16 @@ def _map_header(header: list[Any], problems: ProblemList) -> dict[str, int]:
     aliases = header_aliases()
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
-        if _is_blank(title):
+        if is_blank(title):
             continue
         key = aliases.get(normalise(title))
         if key is None:
             problems.add(
                 Problem(
                     _("Row 1: “%(column)s” is not a column of the import template.")
-                    % {"column": _shown(title)},
+                    % {"column": value_shown(title)},
                     row=1,
-                    column=_shown(title),
+                    column=value_shown(title),
                 )
             )
         elif key in positions:
@@ -673,12 +379,12 @@ def _map_header(header: list[Any], problems: ProblemList) -> dict[str, int]:
                         "and %(second)s."
                     )
                     % {
-                        "column": _shown(title),
+                        "column": value_shown(title),
                         "first": get_column_letter(positions[key] + 1),
                         "second": get_column_letter(index + 1),
                     },
                     row=1,
-                    column=_shown(title),
+                    column=value_shown(title),
                 )
             )
         else:
@@ -724,8 +430,8 @@ def _read_rows(
                     )
                     % {
                         **reader.params(by_key["name"]),
-                        "name": _shown(cells["name"]),
-                        "street": _shown(cells["street"]),
+                        "name": value_shown(cells["name"]),
+                        "street": value_shown(cells["street"]),
                         "first": first_seen[key],
                     },
                 )
@@ -754,74 +460,3 @@ def workbook_parse(
     except ImportFileError as e:
         return [], ProblemList.of(Problem(str(e)))
     return rows, problems
-
-
-def district_check(rows: list[ImportRow], district: District) -> ImportCheck:
-    """The problems that depend on the district as it is now (communities that exist), the rows
-    without such a problem, and the streets the import would create."""
-    streets = set(district.streets.values_list("name", flat=True))
-    existing = set(
-        Community.objects.filter(street__district=district).values_list("street__name", "name")
-    )
-    name_title = str(COLUMNS[1].title)
-    check = ImportCheck()
-    for row in rows:
-        if (row.street, row.name) in existing:
-            check.problems.add(
-                Problem(
-                    _(
-                        "Row %(row)s, “%(column)s”: “%(name)s” already exists in “%(street)s”. The "
-                        "import only creates communities; edit existing ones on their page."
-                    )
-                    % {
-                        "row": row.row,
-                        "column": name_title,
-                        "name": _shown(row.name),
-                        "street": _shown(row.street),
-                    },
-                    row=row.row,
-                    column=name_title,
-                )
-            )
-        else:
-            check.rows.append(row)
-    check.new_streets = sorted({row.street for row in rows} - streets)
-    return check
-
-
-def problems_merge(into: ProblemList, *others: ProblemList) -> None:
-    """Merge problem lists found in row order into `into`, by row; their counts add up.
-
-    Each list holds its first problems in row order, so the first PROBLEMS_KEPT of the lists
-    merged are the first PROBLEMS_KEPT of all."""
-    count = into.count + sum(other.count for other in others)
-    kept = list(heapq.merge(into.kept, *(o.kept for o in others), key=lambda p: p.row or 0))
-    into.kept = kept[:PROBLEMS_KEPT]
-    into.count = count
-
-
-def checks_merge(check: ImportCheck, file_problems: ProblemList) -> ImportCheck:
-    """Add the problems of the file itself to a district check: the first problems of both, by
-    row, and their total count; no row to import when there is any problem."""
-    problems = ProblemList(kept=list(file_problems.kept), count=file_problems.count)
-    problems_merge(problems, check.problems)
-    check.problems = problems
-    if check.problems:
-        check.rows = []
-        check.new_streets = []
-    return check
-
-
-def import_check(
-    *, community_import: CommunityImport, progress: Progress | None = None
-) -> ImportCheck:
-    """Parse the stored workbook and check it against its district as it is now; writes nothing.
-
-    Every problem is listed, sorted by row; `is_ok` says whether confirming would import. Raises
-    ImportFileError when the stored file is gone (deleted after a day).
-    """
-    if not community_import.file:
-        raise ImportFileError(_("The uploaded file has been deleted; upload it again."))
-    with community_import.file.open("rb") as file:
-        rows, problems = workbook_parse(file, progress)
-    return checks_merge(district_check(rows, community_import.district), problems)
