@@ -45,6 +45,9 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # set when the office creates the account or resets its password: the temporary password
+    # works for one sign-in, after which the user is kept on the password-change page
+    must_change_password = models.BooleanField(_("must change password"), default=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -75,6 +78,10 @@ class SecurityEvent(models.Model):
         IMPORT = "import", _("import")
         GRANT = "grant", _("grant changed")
         PASSWORD_CHANGED = "password_changed", _("password changed")
+        ACCOUNT_CREATED = "account_created", _("account created")
+        ACCOUNT_DISABLED = "account_disabled", _("account disabled")
+        ACCOUNT_ENABLED = "account_enabled", _("account enabled")
+        PASSWORD_RESET = "password_reset", _("password reset")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices, db_index=True)
@@ -91,6 +98,12 @@ class SecurityEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     path = models.CharField(_("address"), max_length=500, blank=True)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+    # what the event was about, so the log can describe it in words and link to it; events
+    # written before these fields existed keep only `path` and `detail`
+    object_type = models.CharField(_("object type"), max_length=40, blank=True)
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    object_name = models.CharField(_("object name"), max_length=200, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("security event")
