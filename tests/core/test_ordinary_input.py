@@ -535,8 +535,8 @@ def test_no_form_field_is_longer_than_its_column() -> None:
         for name, field in form_class.base_fields.items():
             if not isinstance(field, forms.CharField):
                 continue
-            if name == "reason":
-                # a change reason goes into the history's column
+            if name == "reason" and name not in columns:
+                # a reason the model does not store itself is the history's change reason
                 assert field.max_length is not None, (form_class, name)
                 assert field.max_length <= REASON_MAX, (form_class, name)
                 checked += 1
