@@ -24,9 +24,11 @@ from election.models import (
     SeatPlan,
     StepTemplate,
     SurveyLedger,
+    VotingMode,
 )
 from election.services import rollups
 from election.services.assignments import assignment_create, visit_create, visit_follow_up_done
+from election.services.calendar import plan_calendar
 from election.services.campaigns import campaign_create
 from election.services.plans import campaign_start, plan_refresh
 
@@ -80,6 +82,7 @@ def campaign_demo_build(
     plans = _demo_plan_dates(campaign, rng=rng, today=today, by=by)
     _demo_steps(campaign, plans, spec=spec, rng=rng, today=today, by=by)
     _demo_survey_and_seats(plans, rng=rng, by=by)
+    _demo_votes(plans, rng=random.Random(f"{seed}/votes"), today=today, by=by)  # noqa: S311
     _demo_assignments(district, spec["assignments"], today=today, by=by)
     _demo_snapshots(campaign, today=today)
     return campaign
@@ -151,6 +154,9 @@ def _demo_steps(
 
     changed: list[Any] = []
     notices: list[Any] = []
+    calendar = plan_calendar(
+        *(rules.PlanDates(campaign.starts_on, p.election_on, p.party_election_on) for p in plans)
+    )
     for plan in plans:
         dates = rules.PlanDates(campaign.starts_on, plan.election_on, plan.party_election_on)
         done: dict[int, Any] = {}
@@ -179,6 +185,11 @@ def _demo_steps(
                 notice_on = done_on = anchor - timedelta(days=t.check_days - 2)
             if t == late_lag and plan.pk in red_lag_plans:
                 done_on = anchor + timedelta(days=t.check_days + 3)
+            elif not (t == late_notice and plan.pk in red_notice_plans):
+                done_on = _demo_compliant(t, dates, done, done_on, calendar)
+                if done_on > today:
+                    continue  # its period is not over yet (an objection period still open)
+                notice_on = done_on
             done_on = min(done_on, today)
             notice_on = min(notice_on, done_on)
             step.status, step.done_on = PlanStep.Status.DONE, done_on
@@ -191,9 +202,7 @@ def _demo_steps(
                         title=t.title,
                         place=spec["notice_place"],
                         posted_on=notice_on,
-                        taken_down_on=notice_on + timedelta(days=7)
-                        if notice_on + timedelta(days=7) < today
-                        else None,
+                        taken_down_on=_demo_taken_down(t, notice_on, today, calendar),
                         created_by=by,
                     )
                 )
@@ -210,6 +219,82 @@ def _demo_steps(
     )
     for plan in plans:
         plan_refresh(plan=plan, by=by, today=today)
+
+
+def _demo_compliant(
+    t: StepTemplate,
+    dates: rules.PlanDates,
+    done: dict[int, Any],
+    done_on: date,
+    calendar: rules.WorkCalendar,
+) -> date:
+    """`done_on` moved, if need be, to the nearest day the step's own check accepts (the demo's
+    red examples are chosen, not accidental): at least N days before its check's day, within N
+    days after it, or not before N days after it, counted as the engine counts."""
+    check_at = rules.check_anchor_date(t, dates, done)
+    if check_at is None:
+        return done_on
+    n, unit = t.check_days, t.day_unit
+    if t.check_kind == StepTemplate.Check.MIN_LEAD:
+        return min(done_on, calendar.backward(check_at, n, unit))
+    if t.check_kind == StepTemplate.Check.MAX_LAG:
+        return min(max(done_on, check_at), calendar.forward(check_at, n, unit))
+    if t.check_kind == StepTemplate.Check.MIN_LAG:
+        return max(done_on, calendar.forward(check_at, n, unit))
+    return done_on
+
+
+def _demo_taken_down(
+    t: StepTemplate, notice_on: date, today: date, calendar: rules.WorkCalendar
+) -> date | None:
+    """A week on the board, or the step's minimum display if longer; None while still up."""
+    down = max(
+        notice_on + timedelta(days=7), calendar.forward(notice_on, t.notice_days, t.day_unit)
+    )
+    return down if down < today else None
+
+
+def _demo_votes(plans: list[CommunityPlan], *, rng: random.Random, today: date, by: User) -> None:
+    """Record the voter figures by registration ground (the city's residents of six months and
+    community workers, the village track's admitted non-register residents), the voting mode,
+    and the Party meeting's attendance where it has been held (one meeting short of quorum)."""
+    short_of_quorum = True
+    for plan in plans:
+        community = plan.community
+        voters = community.registered_voters or 1000
+        if community.election_track == Community.Track.VILLAGE:
+            plan.voters_by_register = round(voters * rng.uniform(0.95, 0.99))
+            plan.voters_village_admitted = voters - plan.voters_by_register
+            plan.voting_mode = VotingMode.ALL_VOTERS
+        else:
+            plan.voters_by_residence = round(voters * rng.uniform(0.05, 0.2))
+            plan.voters_community_workers = rng.randint(3, 15)
+            plan.voters_by_register = max(
+                0, voters - plan.voters_by_residence - plan.voters_community_workers
+            )
+            plan.voting_mode = rng.choice(
+                [VotingMode.ALL_VOTERS, VotingMode.HOUSEHOLDS, VotingMode.HOUSEHOLDS]
+            )
+        if plan.party_election_on < today:
+            plan.party_members_entitled = rng.randint(30, 150)
+            share = 0.78 if short_of_quorum else rng.uniform(0.85, 0.98)
+            short_of_quorum = False
+            plan.party_members_present = int(plan.party_members_entitled * share)
+    bulk_update_with_history(
+        plans,
+        CommunityPlan,
+        [
+            "voters_by_register",
+            "voters_by_residence",
+            "voters_community_workers",
+            "voters_village_admitted",
+            "voting_mode",
+            "party_members_entitled",
+            "party_members_present",
+        ],
+        default_user=by,
+        default_change_reason="demo data",
+    )
 
 
 def _demo_survey_and_seats(plans: list[CommunityPlan], *, rng: random.Random, by: User) -> None:
