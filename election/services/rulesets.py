@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from communities.models import Committee
 from core.exceptions import DomainError
 from core.text import text_truncate
 
@@ -189,6 +190,12 @@ def _validate_data(data: dict[str, Any]) -> None:
     for seat in data.get("seat_rules", []):
         _check_choice(seat["body"], SeatRule.Body, "body")
         key = (seat["body"], seat.get("party_type", ""))
+        if key[1]:
+            if key[0] != SeatRule.Body.PARTY:
+                raise RuleSetError(
+                    _("Only the Party committee's seat rules name an organisation type.")
+                )
+            _check_choice(key[1], Committee.PartyType, "party_type")
         if key in seat_keys:
             raise RuleSetError(
                 _("The seat rule of %(body)s appears twice in the rule set file.")

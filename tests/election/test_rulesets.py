@@ -547,3 +547,31 @@ def test_a_draft_campaign_does_not_lock_its_rules(
     detail = client.get(reverse("election:ruleset-detail", args=[national.pk]))
 
     assert not detail.context["is_locked"]
+
+
+@pytest.mark.parametrize(("body", "party_type"), [("party", "cell"), ("residents", "branch")])
+def test_loader_refuses_an_unknown_or_misplaced_party_type(
+    body: str, party_type: str, db: None
+) -> None:
+    data = json.loads((RULESET_DIR / f"{NATIONAL}.json").read_text(encoding="utf-8"))
+    data["version"] = 97
+    data["seat_rules"] = [{"body": body, "party_type": party_type, "min_seats": 3, "max_seats": 5}]
+    with pytest.raises(RuleSetError):
+        ruleset_load(data)
+    assert not RuleSet.objects.filter(code=NATIONAL, version=97).exists()
+
+
+def test_reloading_the_shipped_files_keeps_a_version_in_use(
+    national_running: RuleSet,
+) -> None:
+    from election.services.rulesets import ruleset_reload_shipped
+
+    province = RuleSet.objects.get(code=PROVINCE, version=1)
+    reloaded = ruleset_reload_shipped(shipped_files())
+    # the version a campaign runs under is kept as it is; the unused ones are loaded again
+    assert (NATIONAL, 1) not in reloaded
+    assert (PROVINCE, 1) in reloaded
+    assert RuleSet.objects.filter(pk=national_running.pk).exists()
+    assert not RuleSet.objects.filter(pk=province.pk).exists()
+    assert RuleSet.objects.filter(code=PROVINCE, version=1).exists()
+    assert RuleSet.objects.filter(is_default=True).count() == 1
