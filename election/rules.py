@@ -195,9 +195,10 @@ def violation(
     be overdue, which is another flag). The ruling check judges objections (`ruling_violations`).
     """
     kind = template.check_kind
-    if kind not in (Check.MIN_LEAD, Check.MAX_LAG, Check.MIN_LAG) or None in (anchor, checked):
+    if kind not in (Check.MIN_LEAD, Check.MAX_LAG, Check.MIN_LAG):
         return ""
-    assert anchor is not None and checked is not None  # noqa: S101 -- narrowed above
+    if anchor is None or checked is None:
+        return ""
     rule, unit, n = rule_name(template), template.day_unit, template.check_days
     if kind == Check.MIN_LEAD:
         if checked <= calendar.backward(anchor, n, unit):
@@ -287,9 +288,7 @@ def notice_violations(
 
     if any(stayed(n) for n in notices):
         return []
-    longest = max(notices, key=lambda n: n.taken_down_on or n.posted_on)
-    assert longest.taken_down_on is not None  # noqa: S101 -- every notice came down
-    names["actual"] = (longest.taken_down_on - longest.posted_on).days
+    names["actual"] = max((n.taken_down_on or n.posted_on) - n.posted_on for n in notices).days
     if template.day_unit == DayUnit.WORKING:
         message = _(
             "The notice of “%(step)s” must stay up at least %(days)s working days; it came down "

@@ -52,8 +52,8 @@ LIMITS = [
     Limit("audit-posting", E - days(1), "离任经济责任审计结果应于选举日前公布，实际为当日"),
     Limit(
         "party-request",
-        PARTY_E - days(30),
-        "换届选举请示应于党员大会召开30日前报街道党（工）委，实际提前29日",
+        PARTY_E - days(10),
+        "换届选举请示应于党员大会召开10日前报街道党（工）委，实际提前9日",
     ),
     Limit(
         "party-approval",
