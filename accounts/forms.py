@@ -2,6 +2,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import InputRulesMixin, StyledFormMixin
 from core.http import id_parse
 
-from .models import SecurityEvent, User
+from .models import MemberUnit, SecurityEvent, User
+from .permissions import MANAGED_ROLES
 from .selectors import LEVEL_LABELS, SecurityLogFilters
 
 # ASCII digits only: `\d` would also match "٣" and other scripts' digits
@@ -158,3 +160,39 @@ class GrantAddForm(StyledFormMixin, forms.Form):
 class GrantRevokeForm(InputRulesMixin, forms.Form):
     user = forms.ModelChoiceField(queryset=User.objects.all())
     scope = ScopeField()
+
+
+class AccountCreateForm(GrantAddForm):
+    """A new account and its first grant, in one form (prefix "account" beside the grant form)."""
+
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @/./+/-/_ only; the user signs in with it."),
+    )
+    display_name = forms.CharField(label=_("Full name"), max_length=60)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", "---------"), *((r.value, r.label) for r in MANAGED_ROLES)],
+    )
+    member_unit = forms.ModelChoiceField(
+        label=_("Member unit"),
+        queryset=MemberUnit.objects.order_by("name"),
+        required=False,
+        help_text=_("Only for a member unit's account."),
+    )
+
+    field_order = ["username", "display_name", "role", "member_unit", "scope", "community", "level"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="account", **kwargs)
+        del self.fields["user"]
+        self.order_fields(self.field_order)
+        self.fields["scope"].widget.attrs["hx-target"] = "#id_account-community"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("role") == User.Role.MEMBER_UNIT and not data.get("member_unit"):
+            self.add_error("member_unit", _("A member-unit user must belong to a member unit."))
+        return data

@@ -1,7 +1,10 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from communities.permissions import OutOfScope
 
@@ -23,3 +26,19 @@ class DenialLogMiddleware:
             security_event_record(
                 kind=SecurityEvent.Kind.DENIED, request=request, detail=type(exception).__name__
             )
+
+
+class PasswordChangeRequiredMiddleware:
+    """Keep a user who signed in with a temporary password on the password-change page until
+    they choose their own; signing out and static files stay reachable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            allowed = (reverse("accounts:password-change"), reverse("accounts:logout"))
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                return redirect("accounts:password-change")
+        return self.get_response(request)

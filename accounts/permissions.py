@@ -5,14 +5,24 @@ districts on which a user holds `manage_grants`. Refusals raise `OutOfScope`, a 
 middleware writes to the security log.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from communities.models import Community, District, Street
+from communities.models import (
+    Community,
+    CommunityUserObjectPermission,
+    District,
+    DistrictUserObjectPermission,
+    Street,
+    StreetUserObjectPermission,
+)
 from communities.permissions import OutOfScope, districts_for_user
 
 from .models import User
 
 Scope = District | Street | Community
+
+# roles whose accounts the office creates and looks after; office accounts stay with the superuser
+MANAGED_ROLES = (User.Role.STREET, User.Role.LEADER, User.Role.MEMBER_UNIT)
 
 SCOPE_MODELS: dict[str, type[Scope]] = {
     "district": District,
@@ -66,3 +76,49 @@ def access_grant_scope(user: User, *, kind: str, pk: int) -> Scope:
     if obj is None:
         raise OutOfScope
     return obj
+
+
+def accounts_in_districts(districts: list[District]) -> QuerySet[User]:
+    """Every account but the superusers' whose grants all lie in `districts`, including accounts
+    without any grant, with their member unit (one query). An account holding a grant in another
+    district belongs to that district's office too, and is left out."""
+    ids = [d.pk for d in districts]
+    outside = (
+        Exists(
+            DistrictUserObjectPermission.objects.filter(user=OuterRef("pk")).exclude(
+                content_object_id__in=ids
+            )
+        )
+        | Exists(
+            StreetUserObjectPermission.objects.filter(user=OuterRef("pk")).exclude(
+                content_object__district_id__in=ids
+            )
+        )
+        | Exists(
+            CommunityUserObjectPermission.objects.filter(user=OuterRef("pk")).exclude(
+                content_object__street__district_id__in=ids
+            )
+        )
+    )
+    return (
+        User.objects.filter(is_superuser=False)
+        .exclude(outside)
+        .select_related("member_unit")
+        .order_by("role", "username", "pk")
+    )
+
+
+def can_manage_account(actor: User, account: User) -> bool:
+    """Whether the page offers actions on `account`: not one's own, and a role the office runs."""
+    return account.pk != actor.pk and account.role in MANAGED_ROLES
+
+
+def access_account(user: User, pk: int) -> User:
+    """Fetch the account `pk` that `user` (an office) may create, disable and reset: a street,
+    leader or member-unit account whose grants all lie in the office's districts. Anything else
+    is OutOfScope (a 404), so an office never learns of another district's accounts."""
+    districts = access_grant_management(user)
+    account = accounts_in_districts(districts).filter(pk=pk).first()
+    if account is None or not can_manage_account(user, account):
+        raise OutOfScope
+    return account

@@ -25,6 +25,7 @@ from communities.models import (
 from core.history import reason_label
 
 from .models import SecurityEvent, User
+from .permissions import accounts_in_districts, can_manage_account
 
 # --- security log --------------------------------------------------------------------------------
 
@@ -279,4 +280,22 @@ def street_community_choices(street: Street) -> list[tuple[str, str]]:
         for pk, name in Community.objects.filter(street=street)
         .order_by("name", "pk")
         .values_list("pk", "name")
+    ]
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    user: User
+    can_manage: bool
+
+
+def account_list(actor: User, districts: Sequence[District]) -> list[AccountRow]:
+    """Every account of the districts (see `accounts_in_districts`), with whether `actor` may
+    disable or reset it (one query)."""
+    return [
+        AccountRow(user=u, can_manage=can_manage_account(actor, u))
+        for u in accounts_in_districts(list(districts))
     ]

@@ -1,10 +1,11 @@
 """Writes for accounts: the security log, users and the access grants (guardian object
 permissions)."""
 
-from typing import Literal
+import secrets
+from typing import Any, Literal
 
 from django.contrib.auth.models import Permission
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermissionBase
@@ -13,7 +14,8 @@ from communities.models import GRANT_MODELS, Community, District, Street
 from core.exceptions import DomainError
 from core.http import client_ip
 
-from .models import SecurityEvent, User
+from .models import MemberUnit, SecurityEvent, User
+from .permissions import MANAGED_ROLES
 
 GrantLevel = Literal["view", "edit", "manage"]
 Scope = District | Street | Community
@@ -40,8 +42,15 @@ def security_event_record(
     user: User | None = None,
     username: str = "",
     detail: str = "",
+    obj: models.Model | None = None,
+    params: dict[str, Any] | None = None,
 ) -> SecurityEvent:
-    """Append one entry to the security log. Never raises for a missing request or user."""
+    """Append one entry to the security log. Never raises for a missing request or user.
+
+    `obj` is what the event was about (an account, a report, a plan): its type, id and name are
+    stored so that the log can describe the event in words and link to it. `params` holds the
+    other facts the description needs (a grant's level, a report's week).
+    """
     request_user = getattr(request, "user", None) if request is not None else None
     if user is None and request_user is not None and request_user.is_authenticated:
         user = request_user
@@ -52,6 +61,10 @@ def security_event_record(
         ip_address=client_ip(request) if request else None,
         path=request.get_full_path()[:500] if request else "",
         detail=detail[:500],
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=obj.pk if obj is not None else None,
+        object_name=str(obj)[:200] if obj is not None else "",
+        params=params or {},
     )
 
 
@@ -114,6 +127,8 @@ def grant_assign(
             request=request,
             user=by,
             detail=f"assign {level} on {_scope_level(obj)}:{obj.pk} ({obj}) to {user.username}",
+            obj=obj,
+            params={"action": "assign", "level": level, "account": str(user)},
         )
     return created
 
@@ -140,5 +155,145 @@ def grant_revoke(*, user: User, obj: Scope, by: User, request: HttpRequest | Non
             request=request,
             user=by,
             detail=f"revoke on {_scope_level(obj)}:{obj.pk} ({obj}) from {user.username}",
+            obj=obj,
+            params={"action": "revoke", "account": str(user)},
         )
     return len(rows)
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+class AccountError(DomainError):
+    pass
+
+
+# no look-alikes (0/O, 1/l/I): the password is read out or copied by hand
+_TEMPORARY_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _temporary_password() -> str:
+    return "".join(secrets.choice(_TEMPORARY_CHARS) for _ in range(12))
+
+
+@transaction.atomic
+def account_create(
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    member_unit: MemberUnit | None,
+    scope: Scope,
+    level: GrantLevel,
+    by: User,
+    request: HttpRequest | None = None,
+) -> tuple[User, str]:
+    """Create an account with a temporary password and its first grant, in one transaction.
+
+    Returns the user and the temporary password, which is shown once and stored only hashed; the
+    user must change it at the first sign-in. Raises AccountError for a taken user name, a role
+    the office does not manage, or a member-unit account without its unit; GrantError as
+    `grant_assign` does. Not idempotent: a second call with the same name is refused.
+    """
+    if role not in MANAGED_ROLES:
+        raise AccountError(_("The office creates street, leader and member-unit accounts only."))
+    if role == User.Role.MEMBER_UNIT and member_unit is None:
+        raise AccountError(_("A member-unit user must belong to a member unit."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(_("The user name %(name)s is taken.") % {"name": username})
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role,
+        member_unit=member_unit if role == User.Role.MEMBER_UNIT else None,
+        must_change_password=True,
+    )
+    password = _temporary_password()
+    user.set_password(password)
+    user._history_user = by  # type: ignore[attr-defined]
+    user._change_reason = "account created"  # type: ignore[attr-defined]
+    user.save()
+    grant_assign(
+        user=user, obj=scope, level=level, by=by, request=request, reason="account created"
+    )
+    security_event_record(
+        kind=SecurityEvent.Kind.ACCOUNT_CREATED,
+        request=request,
+        user=by,
+        obj=user,
+        params={"role": role},
+    )
+    return user, password
+
+
+def _guard_not_self(user: User, by: User) -> None:
+    if user.pk == by.pk:
+        raise AccountError(_("You cannot change your own account here."))
+
+
+@transaction.atomic
+def account_disable(*, user: User, by: User, request: HttpRequest | None = None) -> bool:
+    """Disable an account: it can no longer sign in, and its open sessions end at their next
+    request (the authentication backend refuses inactive users). Grants are kept, so enabling
+    it again restores its access. Returns False if it was disabled already (idempotent).
+    Raises AccountError when `by` would disable itself."""
+    _guard_not_self(user, by)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        return False
+    user.is_active = False
+    user._history_user = by  # type: ignore[attr-defined]
+    user._change_reason = "account disabled"  # type: ignore[attr-defined]
+    user.save(update_fields=["is_active"])
+    security_event_record(
+        kind=SecurityEvent.Kind.ACCOUNT_DISABLED, request=request, user=by, obj=user
+    )
+    return True
+
+
+@transaction.atomic
+def account_enable(*, user: User, by: User, request: HttpRequest | None = None) -> bool:
+    """Enable a disabled account again. Returns False if it was active (idempotent)."""
+    _guard_not_self(user, by)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        return False
+    user.is_active = True
+    user._history_user = by  # type: ignore[attr-defined]
+    user._change_reason = "account enabled"  # type: ignore[attr-defined]
+    user.save(update_fields=["is_active"])
+    security_event_record(
+        kind=SecurityEvent.Kind.ACCOUNT_ENABLED, request=request, user=by, obj=user
+    )
+    return True
+
+
+@transaction.atomic
+def account_password_reset(*, user: User, by: User, request: HttpRequest | None = None) -> str:
+    """Give the account a new temporary password and return it (shown once). The old password
+    stops working, its open sessions end (Django ties a session to the password hash), and the
+    user must change the new one at the next sign-in. Raises AccountError for one's own account."""
+    _guard_not_self(user, by)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    password = _temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user._history_user = by  # type: ignore[attr-defined]
+    user._change_reason = "password reset"  # type: ignore[attr-defined]
+    user.save(update_fields=["password", "must_change_password"])
+    security_event_record(
+        kind=SecurityEvent.Kind.PASSWORD_RESET, request=request, user=by, obj=user
+    )
+    return password
+
+
+def account_password_changed(*, user: User, request: HttpRequest | None = None) -> None:
+    """The user chose a new password: clear the must-change flag and log it. Idempotent."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user._history_user = user  # type: ignore[attr-defined]
+        user._change_reason = "password changed"  # type: ignore[attr-defined]
+        user.save(update_fields=["must_change_password"])
+    security_event_record(
+        kind=SecurityEvent.Kind.PASSWORD_CHANGED, request=request, user=user, obj=user
+    )

@@ -20,18 +20,38 @@ from core.exceptions import DomainError
 from core.forms import StyledFormMixin
 from core.http import AuthenticatedHttpRequest
 
-from .forms import GrantAddForm, GrantRevokeForm, SecurityLogFilterForm, parse_scope
-from .models import SecurityEvent, User
-from .permissions import access_grant_management, access_grant_scope, access_security_log
+from .forms import (
+    AccountCreateForm,
+    GrantAddForm,
+    GrantRevokeForm,
+    SecurityLogFilterForm,
+    parse_scope,
+)
+from .models import User
+from .permissions import (
+    access_account,
+    access_grant_management,
+    access_grant_scope,
+    access_security_log,
+)
 from .selectors import (
     LEVEL_LABELS,
+    account_list,
     grant_history,
     grant_list,
     grant_scope_choices,
     security_event_list,
     street_community_choices,
 )
-from .services import grant_assign, grant_revoke, security_event_record
+from .services import (
+    account_create,
+    account_disable,
+    account_enable,
+    account_password_changed,
+    account_password_reset,
+    grant_assign,
+    grant_revoke,
+)
 
 
 class SignInForm(StyledFormMixin, AuthenticationForm):
@@ -60,7 +80,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
-        security_event_record(kind=SecurityEvent.Kind.PASSWORD_CHANGED, request=self.request)
+        account_password_changed(user=form.user, request=self.request)
         messages.success(self.request, _("Your password was changed."))
         return response
 
@@ -85,7 +105,10 @@ def security_log(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _grant_page(
-    request: AuthenticatedHttpRequest, districts: list[District], form: GrantAddForm
+    request: AuthenticatedHttpRequest,
+    districts: list[District],
+    form: GrantAddForm,
+    account_form: AccountCreateForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -94,7 +117,9 @@ def _grant_page(
             "districts": districts,
             "grants": grant_list(districts),
             "history": grant_history(districts),
+            "accounts": account_list(request.user, districts),
             "form": form,
+            "account_form": account_form or _account_form(request, districts, bound=False),
         },
     )
 
@@ -121,6 +146,20 @@ def _grant_form(request: AuthenticatedHttpRequest, districts: Any) -> GrantAddFo
     )
 
 
+def _account_form(
+    request: AuthenticatedHttpRequest, districts: Any, *, bound: bool = True
+) -> AccountCreateForm:
+    data = request.POST if bound and request.method == "POST" else None
+    return AccountCreateForm(
+        data,
+        scope_choices=grant_scope_choices(districts),
+        community_choices=_community_choices(
+            request.user, data.get("account-scope", "") if data else ""
+        ),
+        communities_url=reverse("accounts:grant-scope-communities"),
+    )
+
+
 @login_required
 def grant_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     districts = access_grant_management(request.user)
@@ -134,7 +173,13 @@ def grant_scope_communities(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/_community_options.html",
-        {"choices": _community_choices(request.user, request.GET.get("scope", ""))},
+        {
+            "choices": _community_choices(
+                request.user,
+                # the grant form's select is "scope", the account form's "account-scope"
+                request.GET.get("scope") or request.GET.get("account-scope", ""),
+            )
+        },
     )
 
 
@@ -182,3 +227,83 @@ def grant_revoke_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.info(request, _("%(user)s had no access to %(scope)s.") % names)
     return redirect("accounts:grant-list")
+
+
+def _password_page(
+    request: AuthenticatedHttpRequest, account: User, password: str, *, created: bool
+) -> HttpResponse:
+    """The temporary password, shown this once: the page is not stored by the browser."""
+    response = render(
+        request,
+        "accounts/account_password.html",
+        {"account": account, "password": password, "created": created},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def account_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    districts = access_grant_management(request.user)
+    form = _account_form(request, districts)
+    if not form.is_valid():
+        return _grant_page(request, districts, _grant_form(request, districts), form)
+    kind, pk = form.cleaned_data["scope"]
+    scope = access_grant_scope(request.user, kind=kind, pk=pk)
+    data = form.cleaned_data
+    try:
+        account, password = account_create(
+            username=data["username"],
+            display_name=data["display_name"],
+            role=data["role"],
+            member_unit=data["member_unit"],
+            scope=scope,
+            level=data["level"],
+            by=request.user,
+            request=request,
+        )
+    except DomainError as e:
+        form.add_error(None, str(e))
+        return _grant_page(request, districts, _grant_form(request, districts), form)
+    return _password_page(request, account, password, created=True)
+
+
+@require_POST
+@login_required
+def account_disable_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    account = access_account(request.user, pk)
+    try:
+        account_disable(user=account, by=request.user, request=request)
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(
+            request, _("%(user)s is disabled and can no longer sign in.") % {"user": account}
+        )
+    return redirect("accounts:grant-list")
+
+
+@require_POST
+@login_required
+def account_enable_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    account = access_account(request.user, pk)
+    try:
+        account_enable(user=account, by=request.user, request=request)
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("%(user)s can sign in again.") % {"user": account})
+    return redirect("accounts:grant-list")
+
+
+@require_POST
+@login_required
+def account_password_reset_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    account = access_account(request.user, pk)
+    try:
+        password = account_password_reset(user=account, by=request.user, request=request)
+    except DomainError as e:
+        messages.error(request, str(e))
+        return redirect("accounts:grant-list")
+    return _password_page(request, account, password, created=False)

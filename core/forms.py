@@ -219,8 +219,25 @@ class InputRulesMixin:
         )
 
 
+# Django's empty choice ("---------") reads as a broken page to our users
+EMPTY_CHOICE_LABEL = _("Please choose")
+
+
+def _empty_choice_naming(create_option: Callable[..., Any]) -> Callable[..., Any]:
+    def create(name: str, value: Any, label: Any, *args: Any, **kwargs: Any) -> Any:
+        if value in ("", None) and label == "---------":
+            label = EMPTY_CHOICE_LABEL
+        return create_option(name, value, label, *args, **kwargs)
+
+    return create
+
+
 class StyledFormMixin(InputRulesMixin):
-    """Give widgets the CSS toolkit's classes, and mark fields with errors as invalid."""
+    """Give widgets the CSS toolkit's classes, and mark fields with errors as invalid.
+
+    A select's empty choice reads "Please choose" instead of Django's dashes, also where a form
+    sets its choices after this runs (the widget is this form's own copy; it is named at render).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -230,6 +247,7 @@ class StyledFormMixin(InputRulesMixin):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
+                widget.create_option = _empty_choice_naming(widget.create_option)  # type: ignore[method-assign]
             elif isinstance(widget, forms.HiddenInput):
                 continue
             else:

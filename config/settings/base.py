@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # a temporary password is good for choosing one's own, nothing else
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     # before any view or the CSRF check reads request.POST: an unreadable upload gets a page
     "core.middleware.UnreadableUploadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
