@@ -465,6 +465,7 @@ class PostponementForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-a
     class Meta:
         model = Postponement
         fields = ["new_on", "approved_by_body", "approved_on", "reason"]
+        labels = {"new_on": _("postponed to")}
         widgets = {
             "new_on": DateInput(),
             "approved_on": DateInput(),

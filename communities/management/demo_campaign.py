@@ -12,7 +12,7 @@ from typing import Any
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
-from communities.models import Community, District
+from communities.models import Committee, Community, District
 from election import rules
 from election.models import (
     Campaign,
@@ -31,6 +31,7 @@ from election.services.assignments import assignment_create, visit_create, visit
 from election.services.calendar import plan_calendar
 from election.services.campaigns import campaign_create
 from election.services.plans import campaign_start, plan_refresh
+from election.services.terms import add_months
 
 # the demo campaign's calendar, in days from the day it is built
 DEMO_STARTED_DAYS_AGO = 45
@@ -83,6 +84,7 @@ def campaign_demo_build(
     _demo_steps(campaign, plans, spec=spec, rng=rng, today=today, by=by)
     _demo_survey_and_seats(plans, rng=rng, by=by)
     _demo_votes(plans, rng=random.Random(f"{seed}/votes"), today=today, by=by)  # noqa: S311
+    _demo_terms(campaign, rng=random.Random(f"{seed}/terms"), by=by)  # noqa: S311
     _demo_assignments(district, spec["assignments"], today=today, by=by)
     _demo_snapshots(campaign, today=today)
     return campaign
@@ -252,6 +254,26 @@ def _demo_taken_down(
         notice_on + timedelta(days=7), calendar.forward(notice_on, t.notice_days, t.day_unit)
     )
     return down if down < today else None
+
+
+def _demo_terms(campaign: Campaign, *, rng: random.Random, by: User) -> None:
+    """Date the committees' current terms so that most end within the campaign (the previous
+    election, a term ago) and a few later (elected since, after a by-election or postponement)."""
+    months = 12 * campaign.rule_set.term_years
+    period = (campaign.election_on - campaign.starts_on).days
+    committees = list(
+        Committee.objects.filter(community__street__district_id=campaign.district_id).order_by("pk")
+    )
+    for committee in committees:
+        offset = rng.randint(0, period) if rng.random() < 0.9 else period + rng.randint(30, 200)
+        committee.term_started_on = add_months(campaign.starts_on + timedelta(days=offset), -months)
+    bulk_update_with_history(
+        committees,
+        Committee,
+        ["term_started_on"],
+        default_user=by,
+        default_change_reason="demo data",
+    )
 
 
 def _demo_votes(plans: list[CommunityPlan], *, rng: random.Random, today: date, by: User) -> None:
