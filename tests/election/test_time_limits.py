@@ -449,7 +449,7 @@ def test_the_rule_set_page_warns_of_a_step_due_before_the_step_it_depends_on(
         in page
     )
     assert "村民委员会组织法（2025年修正）第三十五条" in page
-    assert "2026-01-01至今后" in page
+    assert "2026-01-01起" in page
 
 
 def test_the_daily_job_turns_an_objection_waiting_too_long_red(
