@@ -201,9 +201,7 @@ class Committee(TimeStampedModel):
     seats = models.PositiveSmallIntegerField(_("current seats"), default=0)
     # the Party organisation's full members (正式党员): under the rule set's threshold it elects a
     # secretary only, not a committee
-    full_members = models.PositiveIntegerField(
-        _("full party members"), null=True, blank=True
-    )
+    full_members = models.PositiveIntegerField(_("full party members"), null=True, blank=True)
     term_started_on = models.DateField(_("term started on"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
