@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from communities.permissions import OutOfScope
 
+from .events import denied_object
 from .models import SecurityEvent
 from .services import security_event_record
 
@@ -24,7 +25,10 @@ class DenialLogMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, OutOfScope | PermissionDenied):
             security_event_record(
-                kind=SecurityEvent.Kind.DENIED, request=request, detail=type(exception).__name__
+                kind=SecurityEvent.Kind.DENIED,
+                request=request,
+                detail=type(exception).__name__,
+                **denied_object(request),
             )
 
 

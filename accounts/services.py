@@ -43,12 +43,14 @@ def security_event_record(
     username: str = "",
     detail: str = "",
     obj: models.Model | None = None,
+    name: str = "",
     params: dict[str, Any] | None = None,
 ) -> SecurityEvent:
     """Append one entry to the security log. Never raises for a missing request or user.
 
     `obj` is what the event was about (an account, a report, a plan): its type, id and name are
-    stored so that the log can describe the event in words and link to it. `params` holds the
+    stored so that the log can describe the event in words and link to it (`name` instead of
+    the object's own, if given). `params` holds the
     other facts the description needs (a grant's level, a report's week).
     """
     request_user = getattr(request, "user", None) if request is not None else None
@@ -63,7 +65,7 @@ def security_event_record(
         detail=detail[:500],
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
-        object_name=str(obj)[:200] if obj is not None else "",
+        object_name=(name or str(obj))[:200] if obj is not None else "",
         params=params or {},
     )
 

@@ -20,6 +20,7 @@ from core.exceptions import DomainError
 from core.forms import StyledFormMixin
 from core.http import AuthenticatedHttpRequest
 
+from .events import security_event_rows
 from .forms import (
     AccountCreateForm,
     GrantAddForm,
@@ -100,7 +101,12 @@ def security_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/security_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": security_event_rows(page.object_list),
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -135,6 +135,12 @@ def download(request: AuthenticatedHttpRequest, pk: UUID) -> FileResponse:
         kind=SecurityEvent.Kind.EXPORT,
         request=request,
         detail=f"report {report_file.run_id}: {report_file.path}",
+        obj=report_file.run,
+        params={
+            "iso_year": report_file.run.iso_year,
+            "iso_week": report_file.run.iso_week,
+            "scope": (report_file.run.street or report_file.run.district).name,
+        },
     )
     response = FileResponse(
         _chunks(path),

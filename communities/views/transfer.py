@@ -36,6 +36,7 @@ def community_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         kind=SecurityEvent.Kind.EXPORT,
         request=request,
         detail=f"community list: {exporter.row_count} rows",
+        params={"rows": exporter.row_count},
     )
     return FileResponse(
         workbook, as_attachment=True, filename=exporter.filename(), content_type=XLSX_CONTENT_TYPE
