@@ -370,8 +370,9 @@ class AssignmentForm(StyledFormMixin, forms.Form):
         return data
 
 
-class AssignmentEndForm(InputRulesMixin, forms.Form):
-    reason = forms.CharField(label=_("Why does it end?"), required=False, max_length=REASON_MAX)
+class AssignmentEndForm(StyledFormMixin, forms.Form):
+    # kept as the history's reason: a supervisor asks why a leader stopped following a community
+    reason = forms.CharField(label=_("Why does it end?"), max_length=REASON_MAX)
 
 
 class VisitForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]

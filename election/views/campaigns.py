@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from communities.models import Community, District
@@ -315,12 +315,17 @@ def assignment_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("election:assignment-list")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def assignment_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Ask for confirmation and a reason (GET), then end the assignment with it (POST)."""
     assignment = access_assignment_to_manage(request.user, pk)
-    form = AssignmentEndForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    form = AssignmentEndForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        return render(
+            request, "election/assignment_end.html", {"assignment": assignment, "form": form}
+        )
+    reason = form.cleaned_data["reason"]
     try:
         assignment_services.assignment_end(assignment=assignment, by=request.user, reason=reason)
     except DomainError as e:

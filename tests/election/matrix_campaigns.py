@@ -88,3 +88,13 @@ def assignment_data(world: World) -> dict[str, Any]:
         "user": world.users["leader"].pk,
         "kind": LeaderAssignment.Kind.LEADER,
     }
+
+
+def assignment_ended_only_by_the_office(world: World, role: str, response: Any) -> None:
+    assignment = LeaderAssignment.objects.get(pk=leader_assignment(world).pk)
+    if role in ("office", "admin_user"):
+        assert not assignment.is_active
+        # the reason typed on the confirmation page is the history's reason
+        assert assignment.history.latest().history_change_reason == "Moved to another post"
+    else:
+        assert assignment.is_active

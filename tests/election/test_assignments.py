@@ -198,7 +198,7 @@ def test_office_assigns_and_ends_from_the_list(
     detail = reverse("communities:community-detail", args=[community.pk])
     assert as_user(new_leader).get(detail).status_code == 200
 
-    client.post(reverse("election:assignment-end", args=[assignment.pk]))
+    client.post(reverse("election:assignment-end", args=[assignment.pk]), {"reason": "Moved"})
 
     # ending the assignment removes access: the community no longer exists for them
     assert as_user(new_leader).get(detail).status_code == 404

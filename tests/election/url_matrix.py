@@ -43,7 +43,11 @@ ENTRIES = {
         query=lambda w: f"?street={w.street.pk}", expect=office_only(OK)
     ),
     "election:assignment-end": Case(
-        method="post", kwargs=mc.assignment_pk, expect=office_only(FOUND)
+        method="post",
+        kwargs=mc.assignment_pk,
+        data=lambda w: {"reason": "Moved to another post"},
+        expect=office_only(FOUND),
+        after=mc.assignment_ended_only_by_the_office,
     ),
     # the assigned leader and the office record visits; nobody else sees the assignment
     "election:visit-add": Case(kwargs=mc.assignment_pk, expect=office_only(OK, leader=OK)),
