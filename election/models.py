@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import Community, District, Street
+from communities.models import Committee, Community, District, Street
 from core.models import TimeStampedModel
 
 
@@ -297,6 +297,12 @@ class SeatRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_body_display()} {self.min_seats}-{self.max_seats}"
+
+    @property
+    def party_type_label(self) -> str:
+        """The Party organisation type in words (党委 / 党总支 / 党支部); "" for every type."""
+        labels = dict(Committee.PartyType.choices)
+        return str(labels.get(self.party_type, self.party_type))
 
 
 class VotingMode(models.TextChoices):

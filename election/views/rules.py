@@ -110,6 +110,7 @@ def ruleset_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "rule_set": rule_set,
         "stages": selectors.ruleset_stages(rule_set),
         "seat_rules": selectors.ruleset_seat_rules(rule_set),
+        "voting_rules": list(rule_set.voting_rules.all()),
         "campaigns": campaigns,
         "is_locked": any(c.status in selectors.LOCKING_STATUSES for c in campaigns),
         "order_warnings": ruleset_order_warnings(rule_set),

@@ -575,3 +575,15 @@ def test_reloading_the_shipped_files_keeps_a_version_in_use(
     assert not RuleSet.objects.filter(pk=province.pk).exists()
     assert RuleSet.objects.filter(code=PROVINCE, version=1).exists()
     assert RuleSet.objects.filter(is_default=True).count() == 1
+
+
+def test_detail_shows_party_types_voting_modes_term_and_norm(
+    national: RuleSet, office: Any, as_user: Any
+) -> None:
+    page = as_user(office).get(reverse("election:ruleset-detail", args=[national.pk]))
+    text = page.content.decode()
+    assert page.context["voting_rules"]
+    assert "党支部" in text and "正式党员不足7名的只设书记" in text
+    assert "户代表选举" in text and "任期：5年" in text
+    assert "居民委员会设置规模：1000至3000户" in text
+    assert "超过应到会人数的5分之4" in text
