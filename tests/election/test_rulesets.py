@@ -302,8 +302,15 @@ def test_clone_copies_everything_to_the_next_version(national: RuleSet, admin_us
     assert list(clone.stages.values_list("code", "order", "title")) == list(
         national.stages.values_list("code", "order", "title")
     )
-    seats = "body", "min_seats", "max_seats", "requires_woman", "legal_basis"
+    seats = "body", "party_type", "min_seats", "max_seats", "secretary_only_below", "legal_basis"
     assert set(clone.seat_rules.values_list(*seats)) == set(national.seat_rules.values_list(*seats))
+    voting = "mode", "applies_to", "valid_numerator", "valid_denominator", "rule_text"
+    assert set(clone.voting_rules.values_list(*voting)) == set(
+        national.voting_rules.values_list(*voting)
+    )
+    # the copy governs the same election days and carries the same rule-set data
+    fields = ["effective_on", "effective_to", "term_years", "households_min", "party_quorum_basis"]
+    assert [getattr(clone, f) for f in fields] == [getattr(national, f) for f in fields]
     # the copy's steps count from the copy's own steps
     steps = _steps(clone)
     assert steps["voter-objection"].anchor_step == steps["voter-list"]
@@ -584,6 +591,6 @@ def test_detail_shows_party_types_voting_modes_term_and_norm(
     text = page.content.decode()
     assert page.context["voting_rules"]
     assert "党支部" in text and "正式党员不足7名的只设书记" in text
-    assert "户代表选举" in text and "任期：5年" in text
-    assert "居民委员会设置规模：1000至3000户" in text
+    assert "户代表选举" in text and "5年" in text
+    assert "1000至3000户" in text
     assert "超过应到会人数的5分之4" in text
