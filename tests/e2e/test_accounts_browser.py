@@ -1,6 +1,8 @@
 """End to end: the office creates an account on a PC; its user signs in on a phone and must
 choose a password first."""
 
+# ruff: noqa: RUF001
+
 from pathlib import Path
 from typing import Any
 
