@@ -226,7 +226,24 @@ class StepTemplate(models.Model):
         help_text=_("0: no minimum display period."),
     )
     rule_text = models.CharField(_("rule"), max_length=200, blank=True)
-    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For city communities (the residents' committee law and the province's rules), and "
+            "for every community when the next field is empty."
+        ),
+    )
+    legal_basis_village = models.CharField(
+        _("legal basis for village-converted communities"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For communities that elect under the villagers' committee law; empty: the legal "
+            "basis above."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -499,8 +516,15 @@ class CommunityPlan(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # the version of the rule engine (`rules.ENGINE_VERSION`) that last computed the steps'
+    # due dates and flags; an older one is recomputed (`plans_refresh_stale`)
+    engine_version = models.PositiveSmallIntegerField(
+        _("computed by engine version"), default=0, editable=False
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["steps_done", "steps_red", "next_due_on"])
+    history = HistoricalRecords(
+        excluded_fields=["steps_done", "steps_red", "next_due_on", "engine_version"]
+    )
 
     class Meta:
         verbose_name = _("community plan")
