@@ -183,3 +183,18 @@ def test_make_run_without_redis_queues_a_report_and_a_real_worker_renders_it(
     pdfs = list((tmp_path / "media").rglob("*.pdf"))
     assert len(pdfs) == 1
     assert pdfs[0].read_bytes().startswith(b"%PDF")
+
+
+def test_make_run_serves_the_demo_as_users_see_it(embedded: dict[str, str], server: str) -> None:
+    """DEBUG is off under `make run`: a missing page is the Chinese 404, with no URL patterns
+    listed; the static files are still served by the app itself."""
+    missing = requests.get(f"{server}/no-such-page/", timeout=10)
+    assert missing.status_code == 404
+    assert "页面不存在" in missing.text or "找不到" in missing.text, missing.text[:500]
+    assert "URLconf" not in missing.text
+    assert "healthz" not in missing.text
+    css = requests.get(f"{server}/static/vendor/bootstrap/bootstrap.min.css", timeout=10)
+    assert css.status_code == 200
+    assert "text/css" in css.headers["Content-Type"]
+    app_css = requests.get(f"{server}/static/css/app.css", timeout=10)
+    assert app_css.status_code == 200
