@@ -10,28 +10,32 @@ _NAV = {
     "communities": (_("Communities"), "communities:community-list"),
     "campaigns": (_("Campaigns"), "election:campaign-list"),
     "worklist": (_("Worklist"), "election:worklist"),
+    "rules": (_("Rule sets"), "election:ruleset-list"),
     "assignments": (_("Assignments"), "election:assignment-list"),
     "import": (_("Import"), "communities:import-upload"),
     "grants": (_("Access"), "accounts:grant-list"),
     "security": (_("Security log"), "accounts:security-log"),
     "reports": (_("Reports"), "reports:archive"),
 }
+# every page a role may open is reachable from here or from a page linked here (tests/test_crawl)
 _ROLE_NAV = {
     "office": [
         "dashboard",
         "campaigns",
+        "worklist",
         "communities",
         "reports",
         "assignments",
+        "rules",
         "import",
         "grants",
         "security",
     ],
-    "street": ["dashboard", "worklist", "communities", "reports"],
-    "leader": ["dashboard", "assignments", "communities"],
-    "member_unit": ["dashboard"],
-    "discipline": ["dashboard", "communities", "reports"],
-    "supervisor": ["dashboard", "communities", "reports"],
+    "street": ["dashboard", "worklist", "communities", "assignments", "reports"],
+    "leader": ["dashboard", "assignments", "worklist", "communities", "reports"],
+    "member_unit": ["dashboard", "worklist", "communities", "reports"],
+    "discipline": ["dashboard", "worklist", "communities", "reports"],
+    "supervisor": ["dashboard", "worklist", "communities", "reports"],
 }
 
 
@@ -47,4 +51,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = reverse(name)
         active = current == url if url == "/" else current.startswith(url)
         items.append({"key": key, "label": label, "url": url, "active": active})
-    return {"nav_items": items}
+    # the user's own assignments (maybe none) stay one tap away in the account menu
+    return {"nav_items": items, "nav_has_assignments": "assignments" in keys}
