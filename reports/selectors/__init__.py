@@ -2,25 +2,25 @@
 
 This module assembles the report (`report_context`); `sections.py` computes each section.
 
-`report_context` runs a fixed number of queries whatever the size of the district: it reads the
-street-by-stage rollups, the plans' counters and a few aggregates over the steps, never the steps
-row by row. Long lists (behind schedule, red flags, seat warnings) are capped, with their full
-count. The report never holds a reporter's identity: the discipline section carries counts only,
-and nothing here reads a discipline record (there is none yet).
+`report_context` runs a fixed number of queries whatever the size of the district, all of them in
+`snapshot.snapshot_take` (one read transaction, a few aggregates over the steps, never the steps
+row by row); the sections are then built from that one snapshot, so they agree with each other.
+Long lists (behind schedule, red flags, seat warnings) are capped, with their full count. The
+report never holds a reporter's identity: the discipline section carries counts only, and nothing
+here reads a discipline record (there is none yet).
 """
 
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from communities.models import District, Street
-from election.models import Campaign, PlanStep, StageTemplate
+from election.models import Campaign
 
-from . import sections
+from . import sections, snapshot
 
 # the sections whose records live in apps that do not exist yet, in report order
 PENDING_SECTIONS = ("vetting", "discipline", "supervision", "events")
@@ -121,9 +121,9 @@ def report_context(
 
     Figures are as of the end of the week, or today for the current week (`as_of`). A street
     report restricts every figure and list to the street. Without a running campaign in the
-    district, the context says so (`campaign` None) and carries no figures. Read-only; about
-    fifteen queries whatever the size of the district. Raises ValueError for a week that does
-    not exist.
+    district, the context says so (`campaign` None) and carries no figures. Read-only; thirteen
+    queries whatever the size of the district, every figure from one snapshot (snapshot.py).
+    Raises ValueError for a week that does not exist.
     """
     week_start, week_end = week_range(iso_year, iso_week)
     today = timezone.localdate()
@@ -161,44 +161,27 @@ def report_context(
         "election_on": campaign.election_on,
         "party_election_on": campaign.party_election_on,
     }
-    stages: list[dict[str, Any]] = [
-        dict(s)
-        for s in StageTemplate.objects.filter(rule_set_id=campaign.rule_set_id)
-        .order_by("order")
-        .values("pk", "code", "title")
-    ]
-    steps = PlanStep.objects.filter(plan__campaign=campaign)
-    if street is not None:
-        steps = steps.filter(plan__community__street=street)
-    # open at `as_of` and due before it (a step done later was still open then)
-    overdue = Q(due_on__lt=as_of) & (~Q(status=PlanStep.Status.DONE) | Q(done_on__gt=as_of))
-
-    appendix = sections.appendix(campaign, district, street)
-    overdue_by_plan = dict(
-        steps.filter(overdue)
-        .values("plan_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("plan_id", "n")
+    snap = snapshot.snapshot_take(
+        campaign=campaign,
+        district=district,
+        street=street,
+        week_start=week_start,
+        week_end=week_end,
+        as_of=as_of,
     )
-    for row in appendix:
-        row["overdue"] = overdue_by_plan.get(row["plan_id"], 0) if row["plan_id"] else 0
-    matrix = sections.streets_by_stages(campaign, street, stages)
-    headline = sections.headline(appendix, matrix)
-    headline["steps_done_this_week"] = steps.filter(
-        status=PlanStep.Status.DONE, done_on__gte=week_start, done_on__lte=week_end
-    ).count()
-    headline["steps_overdue_as_of"] = sum(overdue_by_plan.values())
+    # from here on, no query: every section is built from the one snapshot
+    appendix = sections.appendix(snap)
+    headline = sections.headline(snap, appendix)
     context.update(
         headline=headline,
-        stages=stages,
-        matrix=matrix,
+        stages=snap.stages,
+        matrix=sections.streets_by_stages(snap),
         behind=sections.behind_schedule(appendix),
-        red_flags=sections.red_flags(steps),
-        survey=sections.survey(campaign, street),
-        seats=sections.seat_warnings(campaign, street, appendix),
-        audits=sections.audits_handovers(steps, overdue),
-        change=sections.change(campaign, street, steps, headline, as_of),
+        red_flags=sections.red_flags(snap, headline),
+        survey=sections.survey(snap),
+        seats=sections.seat_warnings(snap, appendix),
+        audits=sections.audits_handovers(snap),
+        change=sections.change(snap, headline),
         appendix=appendix,
     )
     return context
