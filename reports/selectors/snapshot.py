@@ -265,7 +265,7 @@ def _seats_per_community(campaign: Campaign) -> list[dict[str, Any]]:
     ]
 
 
-def _seats_out_of_range(campaign: Campaign, street: Street | None) -> list[dict[str, Any]]:
+def seats_out_of_range(campaign: Campaign, street: Street | None) -> list[dict[str, Any]]:
     """Seat plans outside the rule set's range, or without a woman where one is required (one
     query). The Party's range is the one of the community's organisation type (党委 / 党总支 /
     党支部) when the rule set has one, else the range for every type."""
@@ -397,7 +397,7 @@ def snapshot_take(
         red_rows = _red_rows(steps)
         survey_per_street, survey_totals = _survey(campaign, street)
         seat_per_community = _seats_per_community(campaign)
-        seat_out_of_range = _seats_out_of_range(campaign, street)
+        seat_out_of_range = seats_out_of_range(campaign, street)
         audit_rows = _audit_rows(steps, as_of=as_of)
         previous, previous_on = _previous(campaign, street, steps, as_of=as_of)
     street_names = {r["street_id"]: r["street"] for r in communities}

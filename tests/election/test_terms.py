@@ -473,7 +473,7 @@ def test_seat_summary_and_community_page_warn_of_a_small_community(
 def test_weekly_report_judges_party_seats_by_the_organisation_type(
     campaign_2026: Campaign, community: Any
 ) -> None:
-    from reports.selectors.sections import seat_warnings
+    from reports.selectors.snapshot import seats_out_of_range
 
     plan = plan_of(campaign_2026, community)
     seat_plan = plan.seat_plans.get(body="party")
@@ -484,7 +484,7 @@ def test_weekly_report_judges_party_seats_by_the_organisation_type(
     residents.save(update_fields=["planned_women"])
 
     def flagged() -> list[tuple[str, int, int]]:
-        rows = seat_warnings(campaign_2026, None, [])["out_of_range"]
+        rows = seats_out_of_range(campaign_2026, None)
         return [(r["body"], r["min_seats"], r["max_seats"]) for r in rows]
 
     assert flagged() == []  # a 党支部 of 4: within 3 to 7
