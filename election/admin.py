@@ -87,6 +87,7 @@ class StepTemplateInline(admin.StackedInline):  # type: ignore[type-arg]
         ("requires_notice", "notice_days"),
         "rule_text",
         "legal_basis",
+        "legal_basis_village",
     ]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

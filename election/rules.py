@@ -29,6 +29,16 @@ Check = StepTemplate.Check
 DayUnit = StepTemplate.DayUnit
 ONE_DAY = timedelta(days=1)
 
+# The version of this engine. A plan computed by an older one (`CommunityPlan.engine_version`) is
+# recomputed after `migrate`, by the periodic job and when its page opens
+# (`services.plans.plans_refresh_stale`). Raise it whenever a change here changes a due date, a
+# verdict or the words of a red reason.
+#   1: each step cites the law of its community's track; reasons say by how many days.
+ENGINE_VERSION = 1
+
+# the election track that elects under the villagers' committee law (`Community.Track`)
+VILLAGE_TRACK = "village"
+
 
 @dataclass(frozen=True)
 class WorkCalendar:
@@ -201,23 +211,35 @@ def violation(
         return ""
     rule, unit, n = rule_name(template), template.day_unit, template.check_days
     if kind == Check.MIN_LEAD:
-        if checked <= calendar.backward(anchor, n, unit):
+        latest = calendar.backward(anchor, n, unit)
+        if checked <= latest:
             return ""
-        return _off_by(rule, (anchor - checked).days)
+        return _off_by(rule, (anchor - checked).days, short=(checked - latest).days)
     lag = (checked - anchor).days
     if kind == Check.MIN_LAG:
-        if checked >= calendar.forward(anchor, n, unit):
+        earliest = calendar.forward(anchor, n, unit)
+        if checked >= earliest:
             return ""
+        short = (earliest - checked).days
         if lag < 0:
-            return _off_by(rule, -lag)  # closed before it opened
-        return _("%(rule)s; it lasted only %(days)s days") % {"rule": rule, "days": lag}
-    if anchor <= checked <= calendar.forward(anchor, n, unit):
+            return _off_by(rule, -lag, short=short)  # closed before it opened
+        return _("%(rule)s; it lasted only %(days)s days, %(short)s days short") % {
+            "rule": rule,
+            "days": lag,
+            "short": short,
+        }
+    last = calendar.forward(anchor, n, unit)
+    if anchor <= checked <= last:
         return ""
     if lag < 0 or n == 0:
         # "within N days after" cannot be met before the anchor (a handover before the vote), and
         # "on the day" (N = 0) is missed by being early or late, not by taking long
         return _off_by(rule, -lag)
-    return _("%(rule)s; it took %(days)s days") % {"rule": rule, "days": lag}
+    return _("%(rule)s; it took %(days)s days, %(over)s days too many") % {
+        "rule": rule,
+        "days": lag,
+        "over": (checked - last).days,
+    }
 
 
 def ruling_violations(
@@ -288,40 +310,64 @@ def notice_violations(
 
     if any(stayed(n) for n in notices):
         return []
-    names["actual"] = max((n.taken_down_on or n.posted_on) - n.posted_on for n in notices).days
+    longest = max(notices, key=lambda n: (n.taken_down_on or n.posted_on) - n.posted_on)
+    down = longest.taken_down_on or longest.posted_on
+    names["actual"] = (down - longest.posted_on).days
+    # the calendar days between the day it came down and the first day it could have
+    names["short"] = (
+        calendar.forward(longest.posted_on, template.notice_days, template.day_unit) - down
+    ).days
     if template.day_unit == DayUnit.WORKING:
         message = _(
             "The notice of “%(step)s” must stay up at least %(days)s working days; it came down "
-            "after %(actual)s days"
+            "after %(actual)s days, %(short)s days short"
         )
     else:
         message = _(
             "The notice of “%(step)s” must stay up at least %(days)s days; it came down after "
-            "%(actual)s days"
+            "%(actual)s days, %(short)s days short"
         )
     return [message % names]
 
 
-def red_reason(template: StepTemplate, reasons: list[str], *, limit: int = 600) -> str:
-    """The step's broken rules as one text naming their legal basis, at most `limit` long."""
+def legal_basis(template: StepTemplate, track: str) -> str:
+    """The law the step cites for a community of election `track`: a village-converted
+    community electing under the villagers' committee law cites `legal_basis_village` when the
+    rule set gives one; every other community (and every step without one) `legal_basis`."""
+    if track == VILLAGE_TRACK and template.legal_basis_village:
+        return template.legal_basis_village
+    return template.legal_basis
+
+
+def red_reason(
+    template: StepTemplate, reasons: list[str], *, track: str = "", limit: int = 600
+) -> str:
+    """The step's broken rules as one text naming their legal basis for the community's election
+    `track` (only that track's law), at most `limit` long."""
     if not reasons:
         return ""
     text = _("; ").join(reasons)
-    if template.legal_basis:
-        text = _("%(reasons)s (legal basis: %(basis)s)") % {
-            "reasons": text,
-            "basis": template.legal_basis,
-        }
+    basis = legal_basis(template, track)
+    if basis:
+        text = _("%(reasons)s (legal basis: %(basis)s)") % {"reasons": text, "basis": basis}
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _off_by(rule: str, lead: int) -> str:
-    """`lead` days before the anchor (negative: after it)."""
+def _off_by(rule: str, lead: int, *, short: int | None = None) -> str:
+    """`lead` days before the anchor (negative: after it); `short`: by how many days the date
+    missed the last day it could have been (None: not said)."""
+    names = {"rule": rule, "days": abs(lead), "short": short}
+    if short is None:
+        if lead > 0:
+            return _("%(rule)s; it was %(days)s days before") % names
+        if lead == 0:
+            return _("%(rule)s; it was on the day itself") % names
+        return _("%(rule)s; it was %(days)s days after") % names
     if lead > 0:
-        return _("%(rule)s; it was %(days)s days before") % {"rule": rule, "days": lead}
+        return _("%(rule)s; it was %(days)s days before, %(short)s days short") % names
     if lead == 0:
-        return _("%(rule)s; it was on the day itself") % {"rule": rule}
-    return _("%(rule)s; it was %(days)s days after") % {"rule": rule, "days": -lead}
+        return _("%(rule)s; it was on the day itself, %(short)s days short") % names
+    return _("%(rule)s; it was %(days)s days after, %(short)s days short") % names
 
 
 def _default_rule_text(template: StepTemplate) -> str:

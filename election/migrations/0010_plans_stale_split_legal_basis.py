@@ -3,10 +3,11 @@
 - Every plan is marked as computed by an older engine (`engine_version` 0): the `post_migrate`
   handler, the periodic job and the plan page recompute it (due dates, red flags, and red reasons
   that cite only the law of the community's track and say by how many days a limit was missed).
-- A step's legal basis that named both tracks in one text ("村改居社区：…；城市社区：…", or the
-  province's two election rules in one phrase) is split into the city communities' basis and the
-  village-converted communities' (`legal_basis_village`). A basis the office wrote otherwise is
-  left as it is.
+- The shipped rule sets no campaign uses are loaded again from their files, which now give
+  each step's basis per track. In the versions in use, a step's legal basis that named both
+  tracks in one text ("村改居社区：…；城市社区：…", or the province's two election rules in one
+  phrase) is split into the city communities' basis and the village-converted communities'
+  (`legal_basis_village`). A basis the office wrote otherwise is left as it is.
 """
 
 from django.db import migrations
@@ -51,6 +52,12 @@ def legal_basis_join(apps, schema_editor):
 
 
 def forward(apps, schema_editor):
+    from election.rulesets import shipped_files
+    from election.services.rulesets import ruleset_reload_shipped
+
+    # unused shipped versions take both bases from their files (an earlier migration loaded
+    # them before `legal_basis_village` existed); versions in use are split below
+    ruleset_reload_shipped(shipped_files(), apps=apps)
     legal_basis_split(apps, schema_editor)
     plans_mark_stale(apps, schema_editor)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -238,6 +239,8 @@ def plan_refresh(
     campaign = plan.campaign
     today = today or timezone.localdate()
     dates = _dates(plan, campaign)
+    # a step cites only the law of its community's track
+    track = plan.community.election_track
     if calendar is None:
         calendar = plan_calendar(dates)
     steps = list(
@@ -294,7 +297,7 @@ def plan_refresh(
                 reasons += rules.ruling_violations(t, objections, today=today, calendar=calendar)
                 due = rules.ruling_due_on(t, objections, calendar=calendar) or due
             projected[t.pk] = done.get(t.pk) or due
-            reason = rules.red_reason(t, [r for r in reasons if r])
+            reason = rules.red_reason(t, [r for r in reasons if r], track=track)
             if (due, bool(reason), reason) != (step.due_on, step.is_red, step.red_reason):
                 step.due_on, step.is_red, step.red_reason = due, bool(reason), reason
                 changed.append(step)
@@ -318,9 +321,79 @@ def _plan_counters(plan: CommunityPlan, steps: Iterable[PlanStep]) -> None:
     plan.steps_red = sum(1 for s in steps if s.is_red)
     plan.next_due_on = min((s.due_on for s in open_steps if s.due_on), default=None)
     plan.current_stage_id = open_steps[0].stage.template_id if open_steps else None
+    plan.engine_version = rules.ENGINE_VERSION
     plan.save_without_historical_record(  # type: ignore[attr-defined]
-        update_fields=["steps_total", "steps_done", "steps_red", "next_due_on", "current_stage"]
+        update_fields=[
+            "steps_total",
+            "steps_done",
+            "steps_red",
+            "next_due_on",
+            "current_stage",
+            "engine_version",
+        ]
     )
+
+
+# --- plans computed by an older engine ------------------------------------------------------------
+
+# how many stale plans `migrate` recomputes at once; the periodic job recomputes the rest
+STALE_AFTER_MIGRATE = 500
+# how many stale plans one run of the periodic job recomputes (a run takes well under a minute)
+STALE_PER_RUN = 5000
+
+
+def plans_stale() -> QuerySet[CommunityPlan]:
+    """The plans whose steps an older rule engine computed (`rules.ENGINE_VERSION`)."""
+    return CommunityPlan.objects.filter(engine_version__lt=rules.ENGINE_VERSION)
+
+
+def plans_mark_stale(*, campaign: Campaign | None = None) -> int:
+    """Have the plans (of `campaign`, else all) recomputed by `plans_refresh_stale`, as after a
+    change of the engine or of a date every plan of a campaign counts from. Returns how many.
+
+    `engine_version` is derived and not in the history, so a plain UPDATE records nothing."""
+    plans = CommunityPlan.objects.all() if campaign is None else campaign.plans.all()
+    return plans.update(engine_version=0)
+
+
+def plan_refresh_if_stale(*, plan: CommunityPlan) -> CommunityPlan:
+    """Recompute `plan` first if an older engine computed it (a plan page opened before the
+    periodic job reached it). Locks the plan; a no-op for a current one (no query). Returns the
+    plan as recomputed."""
+    if plan.engine_version >= rules.ENGINE_VERSION:
+        return plan
+    plans_refresh_stale(plan_ids=[plan.pk])
+    plan.refresh_from_db()
+    return plan
+
+
+def plans_refresh_stale(
+    *, limit: int | None = None, plan_ids: Iterable[int] | None = None, today: date | None = None
+) -> int:
+    """Recompute the plans an older engine computed, oldest first, at most `limit` (None: all),
+    or only those of `plan_ids` that are stale. Each plan in its own transaction, locked, and
+    checked again under the lock, so two runs at once recompute each plan once. The steps that
+    change get history reason "recomputed" (no user: the system). Idempotent. Returns how many
+    plans were recomputed."""
+    stale = plans_stale()
+    if plan_ids is not None:
+        stale = stale.filter(pk__in=list(plan_ids))
+    ids = list(stale.order_by("pk").values_list("pk", flat=True)[:limit])
+    done = 0
+    for pk in ids:
+        with transaction.atomic():
+            plan = (
+                CommunityPlan.objects.select_for_update(of=("self",))
+                .select_related("campaign", "community")
+                .filter(pk=pk, engine_version__lt=rules.ENGINE_VERSION)
+                .first()
+            )
+            if plan is None:
+                continue  # recomputed meanwhile
+            if plan_refresh(plan=plan, today=today):
+                _after_commit_rollup(plan)
+            done += 1
+    return done
 
 
 def _after_commit_rollup(plan: CommunityPlan) -> None:

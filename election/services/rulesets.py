@@ -73,6 +73,7 @@ STEP_FIELDS = [
     "notice_days",
     "rule_text",
     "legal_basis",
+    "legal_basis_village",
 ]
 SEAT_FIELDS = [
     "body",
@@ -416,6 +417,7 @@ STEP_EDITABLE = [
     "notice_days",
     "rule_text",
     "legal_basis",
+    "legal_basis_village",
 ]
 
 

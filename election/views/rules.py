@@ -59,6 +59,7 @@ class StepTemplateForm(StyledFormMixin, _ReasonMixin):
     notice_days = _field(StepTemplate, "notice_days")
     rule_text = _field(StepTemplate, "rule_text")
     legal_basis = _field(StepTemplate, "legal_basis")
+    legal_basis_village = _field(StepTemplate, "legal_basis_village")
 
     field_order = [*services.STEP_EDITABLE, "reason"]
 

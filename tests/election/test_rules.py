@@ -48,45 +48,53 @@ PARTY_REQUEST_ON = PARTY_E - days(31)
 # every checked step of the national default, but the ruling on objections (which judges each
 # recorded objection, see test_time_limits.py); the test below fails when a new one is added
 LIMITS = [
-    Limit("rectification-done", E - days(1), "软弱涣散党组织应于选举日前完成整顿，实际为当日"),
-    Limit("audit-posting", E - days(1), "离任经济责任审计结果应于选举日前公布，实际为当日"),
+    Limit(
+        "rectification-done", E - days(1), "软弱涣散党组织应于选举日前完成整顿，实际为当日，少 1 天"
+    ),
+    Limit(
+        "audit-posting", E - days(1), "离任经济责任审计结果应于选举日前公布，实际为当日，少 1 天"
+    ),
     Limit(
         "party-request",
         PARTY_E - days(10),
-        "换届选举请示应于党员大会召开10日前报街道党（工）委，实际提前9日",
+        "换届选举请示应于党员大会召开10日前报街道党（工）委，实际提前 9 天，少 1 天",
     ),
     Limit(
         "party-approval",
         PARTY_REQUEST_ON + days(15),
-        "街道党（工）委应自收到换届选举请示之日起15日内批复，实际用时16日",
+        "街道党（工）委应自收到换届选举请示之日起15日内批复，实际用时 16 天，多用 1 天",
     ),
     Limit(
         "party-notice",
         PARTY_E - days(7),
-        "党组织换届选举通知应于党员大会召开7日前发布，实际提前6日",
+        "党组织换届选举通知应于党员大会召开7日前发布，实际提前 6 天，少 1 天",
     ),
     Limit(
         "party-recommend",
         PARTY_E - days(15),
-        "推荐的候选人预备人选应多于应选人数的20%，推荐应于党员大会召开15日前完成，实际提前14日",
+        "推荐的候选人预备人选应多于应选人数的20%，推荐应于党员大会召开15日前完成，"
+        "实际提前 14 天，少 1 天",
     ),
     Limit(
         "party-inspect",
         PARTY_E - days(10),
-        "街道党（工）委考察应于党员大会召开10日前完成，实际提前9日",
+        "街道党（工）委考察应于党员大会召开10日前完成，实际提前 9 天，少 1 天",
     ),
     Limit(
         "party-joint-review",
         PARTY_E - days(8),
-        "候选人预备人选资格联审应于党员大会召开8日前完成，实际提前7日",
+        "候选人预备人选资格联审应于党员大会召开8日前完成，实际提前 7 天，少 1 天",
     ),
     Limit(
         "party-candidates-approval",
         PARTY_E - days(7),
-        "候选人预备人选经街道党（工）委审查同意后方可公示，应于党员大会召开7日前批复，实际提前6日",
+        "候选人预备人选经街道党（工）委审查同意后方可公示，应于党员大会召开7日前批复，"
+        "实际提前 6 天，少 1 天",
     ),
     Limit(
-        "party-publicity", PARTY_E - days(5), "候选人预备人选应于党员大会召开5日前公示，实际提前4日"
+        "party-publicity",
+        PARTY_E - days(5),
+        "候选人预备人选应于党员大会召开5日前公示，实际提前 4 天，少 1 天",
     ),
     Limit(
         "party-meeting",
@@ -102,25 +110,27 @@ LIMITS = [
     Limit(
         "party-filing",
         PARTY_E + days(8),
-        "选举结果应于党员大会后7日内报街道党（工）委审批，实际用时9日",
+        "选举结果应于党员大会后7日内报街道党（工）委审批，实际用时 9 天，多用 1 天",
     ),
-    Limit("voter-list", E - days(20), "选民名单应于选举日20日前公布，实际提前19日"),
+    Limit("voter-list", E - days(20), "选民名单应于选举日20日前公布，实际提前 19 天，少 1 天"),
     Limit(
         "voter-objection",
         VOTER_LIST_POSTED + days(5),
-        "选民对名单有异议的，可自名单公布之日起5日内提出，异议期不得提前结束，实际仅4日",
+        "选民对名单有异议的，可自名单公布之日起5日内提出，异议期不得提前结束，实际仅 4 天，少 1 天",
         early_fails=True,
     ),
-    Limit("candidates-final", E - days(5), "正式候选人名单应于选举日5日前公布，实际提前4日"),
-    Limit("meet-voters", E - days(1), "选举日前应组织候选人与选民见面，实际为当日"),
-    Limit("notice-election", E - days(1), "选举公告应于选举日前发布，实际为当日"),
-    Limit("notice-proxy", E - days(1), "委托投票名单应于选举日前公布，实际为当日"),
+    Limit(
+        "candidates-final", E - days(5), "正式候选人名单应于选举日5日前公布，实际提前 4 天，少 1 天"
+    ),
+    Limit("meet-voters", E - days(1), "选举日前应组织候选人与选民见面，实际为当日，少 1 天"),
+    Limit("notice-election", E - days(1), "选举公告应于选举日前发布，实际为当日，少 1 天"),
+    Limit("notice-proxy", E - days(1), "委托投票名单应于选举日前公布，实际为当日，少 1 天"),
     Limit("vote-cast", E, "投票应于选举日进行，实际晚于1日"),
     Limit("count-announce", E, "选举结果应当场公布，实际晚于1日"),
     Limit(
         "handover",
         E + days(10),
-        "应自新一届村（居）民委员会产生之日起10日内完成工作移交，实际用时11日",
+        "应自新一届村（居）民委员会产生之日起10日内完成工作移交，实际用时 11 天，多用 1 天",
     ),
 ]
 
@@ -218,7 +228,7 @@ def test_voter_list_posted_after_election_day_says_how_late(
     plan_refresh(plan=plan)
     step = _step(plan, "voter-list")
     assert step.red_reason == _with_basis(
-        step.template, "选民名单应于选举日20日前公布，实际晚于2日"
+        step.template, "选民名单应于选举日20日前公布，实际在其后 2 天，少 22 天"
     )
 
 
@@ -234,7 +244,7 @@ def test_the_notice_not_the_done_day_is_what_counts_for_the_voter_list(
     plan_refresh(plan=plan)
     step = _step(plan, "voter-list")
     assert step.red_reason == _with_basis(
-        step.template, "选民名单应于选举日20日前公布，实际提前18日"
+        step.template, "选民名单应于选举日20日前公布，实际提前 18 天，少 2 天"
     )
 
 
@@ -319,4 +329,4 @@ def test_engine_message_in_english(national: RuleSet) -> None:
     handover = _template(national, "handover")
     with translation.override("en"):
         message = rules.violation(handover, anchor=E, checked=E + days(12))
-    assert message.endswith("; it took 12 days")
+    assert message.endswith("; it took 12 days, 2 days too many")

@@ -96,7 +96,7 @@ def test_objection_period_closed_after_five_days_passes_and_after_four_is_red(
     plan_refresh(plan=plan)
     step = _step(plan, "voter-objection")
     assert step.red_reason == (
-        "选民对名单有异议的，可自名单公布之日起5日内提出，异议期不得提前结束，实际仅4日"
+        "选民对名单有异议的，可自名单公布之日起5日内提出，异议期不得提前结束，实际仅 4 天，少 1 天"
         + _basis(step)
     )
     plan.refresh_from_db()
@@ -261,7 +261,10 @@ def test_a_notice_taken_down_on_its_fifth_day_passes_and_on_its_fourth_is_red(
     _notice(step, POSTED, admin_user, down=POSTED + days(4))
     plan_refresh(plan=plan)
     step = _step(plan, "voter-list")
-    assert step.red_reason == "“公布选民名单”的公示应至少保持5日，实际4日即撤下" + _basis(step)
+    assert (
+        step.red_reason
+        == "“公布选民名单”的公示应至少保持 5 天，实际 4 天即撤下，公示不足：少 1 天" + _basis(step)
+    )
 
 
 # --- the handover --------------------------------------------------------------------------------
@@ -282,7 +285,7 @@ def test_the_handover_counts_from_the_runoff_that_formed_the_committee(
     step = _step(plan, "handover")
     assert step.red_reason.startswith(
         "应自新一届村（居）民委员会产生之日起10日内完成工作移交，由村（居）民选举委员会主持，"
-        "实际用时11日"
+        "实际用时 11 天，多用 1 天"
     )
 
 
@@ -356,7 +359,7 @@ def test_periods_in_working_days_skip_holidays_and_count_swapped_working_days(db
             rules.violation(
                 five_working, anchor=anchor, checked=date(2026, 10, 11), calendar=calendar
             )
-            == "规则，实际用时13日"
+            == "规则，实际用时 13 天，多用 1 天"
         )
     lead = _limit(StepTemplate.Check.MIN_LEAD, 2, StepTemplate.DayUnit.WORKING)
     # two working days before Thursday 8 October: 30 September passes, 1 October does not
@@ -380,7 +383,7 @@ def test_a_notice_counted_in_working_days_stays_up_past_the_holiday(db: None) ->
     with translation.override("zh-hans"):
         assert rules.notice_violations(
             template, is_done=True, notices=[early], calendar=calendar
-        ) == ["“公示候选人”的公示应至少保持3个工作日，实际9日即撤下"]
+        ) == ["“公示候选人”的公示应至少保持 3 个工作日，实际 9 天即撤下，公示不足：少 1 天"]
 
 
 def test_the_calendar_is_data_the_office_corrects(plan: CommunityPlan) -> None:
