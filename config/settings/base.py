@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "communities",
     "election",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

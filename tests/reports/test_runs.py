@@ -392,7 +392,7 @@ def test_the_real_writer_renders_a_district_run(running_campaign: Campaign, stre
 def test_the_demo_archive_holds_the_last_two_weeks_and_is_built_once(
     running_campaign: Campaign, street: Street, other_street: Street, fake_writer: FakeWriter
 ) -> None:
-    from communities.management.demo_reports import reports_demo_build
+    from reports.demo import demo_seed as reports_demo_build
 
     friday = date(2026, 11, 27)
     kwargs: dict[str, Any] = {"district": running_campaign.district, "today": friday}

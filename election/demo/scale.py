@@ -1,26 +1,39 @@
-"""The scale district's campaign for `seed_scale`: one running campaign under the default rule
-set, with about fifty steps for each of up to 20,000 communities, written fast.
+"""The scale district's campaign (`seed_scale`, see `election.demo`): one running campaign under
+the default rule set, with about fifty steps for each of up to 20,000 communities, written fast.
 
 Synthetic data only; nothing here is used by the application at run time.
 """
 
 import dataclasses
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from communities.models import Committee, Community
+from core.bulk import rows_insert
+
+from .. import rules
+from ..models import (
+    Applies,
+    Campaign,
+    CampaignSnapshot,
+    CommunityPlan,
+    PlanStage,
+    PlanStep,
+    RuleSet,
+    SeatPlan,
+    SeatRule,
+    StageTemplate,
+    StepTemplate,
+    SurveyLedger,
+)
+from ..services.rollups import rollup_refresh, snapshot_write
 
 SCALE_REASON = "scale data"
-SCALE_BATCH = 2000
 # communities handled per round: bounds the memory (about 50 steps each)
 SCALE_CHUNK = 1000
 SCALE_SNAPSHOT_DAYS = 30
@@ -52,9 +65,6 @@ def scale_campaign_seed(*, district: Any, by: User | None, rng: random.Random) -
     synthetic trend ending at today's counts). Returns a line for the command's output; without a
     default rule set, writes nothing and says so.
     """
-    from election.models import Campaign, RuleSet, StageTemplate, StepTemplate
-    from election.services.rollups import rollup_refresh, snapshot_write
-
     rule_set = RuleSet.objects.filter(is_default=True).order_by("code", "-version").first()
     if rule_set is None:
         return str(_("No default rule set: the scale district has no campaign."))
@@ -99,7 +109,7 @@ def scale_campaign_seed(*, district: Any, by: User | None, rng: random.Random) -
         ]
         _plans_write(campaign, drafts, committees, by=by, rng=rng)
     rollup_refresh(campaign_id=campaign.pk, today=today)
-    _snapshots_write(campaign, today=today, rng=rng, snapshot_write=snapshot_write)
+    _snapshots_write(campaign, today=today, rng=rng)
     return str(
         _("Campaign “%(name)s” under “%(rules)s”: %(plans)s plans.")
         % {"name": campaign.name, "rules": rule_set.name, "plans": len(communities)}
@@ -129,9 +139,6 @@ def _plan_draft(
     a little early; plans behind: a lag of days, and they finish late, which may break a time
     limit). Open steps already due are the overdue ones.
     """
-    from election import rules
-    from election.models import Applies, PlanStep
-
     community_id, kind, reform_finished, override = row
     track = _track(kind, reform_finished, override)
     election_on, party_election_on = campaign.election_on, campaign.party_election_on
@@ -180,15 +187,6 @@ def _plans_write(
     by: User | None,
     rng: random.Random,
 ) -> None:
-    from election.models import (
-        CommunityPlan,
-        PlanStage,
-        PlanStep,
-        SeatPlan,
-        SeatRule,
-        SurveyLedger,
-    )
-
     done = str(PlanStep.Status.DONE)
     plan_rows = []
     for d in drafts:
@@ -270,151 +268,9 @@ def _plans_write(
     rows_insert(SeatPlan, ["plan_id", "body", "planned_seats"], seat_rows, by=by)
 
 
-@contextmanager
-def bulk_load(models_: list[type[models.Model]]) -> Iterator[None]:
-    """On PostgreSQL, load the models' tables (and their history tables) the way PostgreSQL's
-    manual advises for populating a database: without their plain indexes and foreign keys,
-    which are built again after the block from their own definitions.
-
-    Building an index once over a million rows is several times faster than updating it a
-    million times, and a foreign key added back is checked by one join, where each row written or
-    deleted would queue a check of its own (about 30 s for the scale campaign). The indexes of
-    primary keys and unique constraints stay. All of it runs inside the caller's transaction, so
-    nobody ever sees a table without them, and a failure leaves everything as it was. Elsewhere,
-    does nothing.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    tables = []
-    for model in models_:
-        tables.append(model._meta.db_table)
-        manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
-        if manager_name:
-            tables.append(getattr(model, manager_name).model._meta.db_table)
-    with connection.cursor() as cursor:
-        # a table with checks pending cannot be altered: run those now (they would at commit)
-        _constraints_check(cursor)
-        # foreign keys from these tables, and from other tables to them
-        cursor.execute(
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
-            "FROM pg_constraint c WHERE c.contype = 'f' "
-            "AND (c.conrelid::regclass::text = ANY(%s) OR c.confrelid::regclass::text = ANY(%s))",
-            [tables, tables],
-        )
-        foreign_keys = cursor.fetchall()
-        cursor.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-            "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        for table, name, _definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    yield
-    with connection.cursor() as cursor:
-        _constraints_check(cursor)
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        for table, name, definition in foreign_keys:
-            cursor.execute(
-                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
-            )
-
-
-def _constraints_check(cursor: Any) -> None:
-    """Run the deferred foreign-key checks pending in the transaction now (they would run at
-    commit otherwise), and leave the constraints deferred as before."""
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-def rows_insert(
-    model: type[models.Model],
-    columns: list[str],
-    rows: list[tuple[Any, ...]],
-    *,
-    by: User | None,
-    reason: str = SCALE_REASON,
-) -> list[int]:
-    """Insert `rows` (values of `columns`, attnames) and their "+" history rows; return the new
-    primary keys in the order of `rows`.
-
-    Columns not given take the model's defaults (auto_now fields: now). On PostgreSQL the ids are
-    drawn from the table's sequence and both tables are filled with COPY, tens of times faster
-    than `bulk_create_with_history` for the million rows of the scale campaign; elsewhere (SQLite
-    in tests) it is `bulk_create_with_history`. No signals, no `save()`: synthetic data only.
-    """
-    if not rows:
-        return []
-    blank = model()
-    fixed = {
-        f.attname: f.pre_save(blank, True)
-        for f in model._meta.concrete_fields
-        if not f.primary_key and f.attname not in columns
-    }
-    if connection.vendor != "postgresql":
-        objs = [model(**dict(zip(columns, row, strict=True)), **fixed) for row in rows]
-        created = bulk_create_with_history(
-            objs, model, batch_size=SCALE_BATCH, default_user=by, default_change_reason=reason
-        )
-        return [o.pk for o in created]
-    table = model._meta.db_table
-    all_columns = ["id", *columns, *fixed]
-    fixed_values = tuple(fixed.values())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(rows)],
-        )
-        ids = [r[0] for r in cursor.fetchall()]
-        full = [(pk, *row, *fixed_values) for pk, row in zip(ids, rows, strict=True)]
-        _copy(cursor, table, all_columns, full)
-        manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
-        if manager_name:
-            history: Any = getattr(model, manager_name).model
-            extra = {
-                "history_date": timezone.now(),
-                "history_change_reason": reason,
-                "history_type": "+",
-                "history_user_id": by.pk if by else None,
-            }
-            names = [
-                f.attname
-                for f in history._meta.concrete_fields
-                if f.attname in all_columns or f.attname in extra
-            ]
-            position = {name: i for i, name in enumerate(all_columns)}
-            picks = [position.get(name) for name in names]
-            constants = [extra.get(name) for name in names]
-            history_rows = [
-                tuple(row[i] if i is not None else c for i, c in zip(picks, constants, strict=True))
-                for row in full
-            ]
-            _copy(cursor, history._meta.db_table, names, history_rows)
-    return ids
-
-
-def _copy(cursor: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-    with cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def _snapshots_write(
-    campaign: Any, *, today: date, rng: random.Random, snapshot_write: Any
-) -> None:
+def _snapshots_write(campaign: Any, *, today: date, rng: random.Random) -> None:
     """Today's snapshot from the rollups, and a synthetic month before it: fewer steps done and
     an overdue count that wanders towards today's."""
-    from election.models import CampaignSnapshot
-
     last = snapshot_write(campaign_id=campaign.pk, on=today)
     history = []
     for days_ago in range(SCALE_SNAPSHOT_DAYS - 1, 0, -1):

@@ -1,6 +1,6 @@
-"""The demo district's campaign for `seed_demo` (see its docstring): built once, relative to the
-day it is built, through the election services where they exist and otherwise with bulk writes
-that keep the history (reason "demo data").
+"""The demo district's campaign (see `election.demo`): built once, relative to the day it is
+built, through the election services where they exist and otherwise with bulk writes that keep
+the history (reason "demo data").
 
 Fictional data only; nothing here is used by the application at run time.
 """
@@ -13,8 +13,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import User
 from communities.models import Committee, Community, District
-from election import rules
-from election.models import (
+
+from .. import rules
+from ..models import (
     Campaign,
     CampaignSnapshot,
     CommunityPlan,
@@ -26,12 +27,12 @@ from election.models import (
     SurveyLedger,
     VotingMode,
 )
-from election.services import rollups
-from election.services.assignments import assignment_create, visit_create, visit_follow_up_done
-from election.services.calendar import plan_calendar
-from election.services.campaigns import campaign_create
-from election.services.plans import campaign_start, plan_refresh
-from election.services.terms import add_months
+from ..services import rollups
+from ..services.assignments import assignment_create, visit_create, visit_follow_up_done
+from ..services.calendar import plan_calendar
+from ..services.campaigns import campaign_create
+from ..services.plans import campaign_start, plan_refresh
+from ..services.terms import add_months
 
 # the demo campaign's calendar, in days from the day it is built
 DEMO_STARTED_DAYS_AGO = 45
@@ -62,7 +63,7 @@ def campaign_demo_build(
     seed: int,
     by: User,
 ) -> Campaign:
-    """Create the demo campaign, start it, and fill it as described in `seed_demo`'s docstring.
+    """Create the demo campaign, start it, and fill it as described in `election.demo`.
 
     Goes through the services where they exist (campaign_create, campaign_start, plan_refresh,
     assignment_create, visit_create) and otherwise uses history-keeping bulk writes with the

@@ -1,4 +1,8 @@
-"""The demo archive: the weekly reports of the last two weeks, so that the archive is not empty."""
+"""The reports' part of the demo data (`manage.py seed_demo`, in the `demo` app): the weekly
+reports of the last two weeks, so that the archive is not empty.
+
+Fictional data only; nothing here is used by the application at run time.
+"""
 
 from datetime import date, timedelta
 
@@ -7,13 +11,14 @@ from django.utils.translation import gettext as _
 
 from communities.models import District, Street
 from election.models import Campaign
-from reports.models import ReportRun
-from reports.services import report_render, report_run_request
+
+from .models import ReportRun
+from .services import report_render, report_run_request
 
 DEMO_WEEKS = 2
 
 
-def reports_demo_build(*, district: District, streets: list[Street], today: date) -> str:
+def demo_seed(*, district: District, streets: list[Street], today: date) -> str:
     """Render the district's PDF and Excel and the `streets`' PDFs of this week and the last,
     in-process (no worker needed); return the line that describes the archive.
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.test import Client
 
 from accounts.models import MemberUnit, SecurityEvent, User
-from communities.management.commands.seed_demo import DATA_PATH
+from communities.demo import DATA_PATH
 from communities.models import (
     Committee,
     Community,
@@ -275,10 +275,10 @@ def test_seed_demo_runs_a_campaign_under_the_default_rule_set() -> None:
     assert CampaignSnapshot.objects.filter(campaign=campaign).count() == 30
     assert StreetStageRollup.objects.filter(campaign=campaign).exists()
     leader = LeaderAssignment.objects.get(user__username="leader1")
-    assert (
-        leader.community.name
-        == json.loads(DATA_PATH.read_text(encoding="utf-8"))["accounts"]["leader1"]["community"]
-    )
+    # the leader is assigned to the community the leader is granted
+    grants = json.loads(DATA_PATH.read_text(encoding="utf-8"))["grants"]
+    scope = next(g["scope"] for g in grants if g["username"] == "leader1")
+    assert scope == f"community:{leader.community.name}"
     assert leader.visits.count() == 2
     assert LeaderAssignment.objects.filter(kind=LeaderAssignment.Kind.CADRE).count() >= 2
 
