@@ -14,7 +14,8 @@ urlpatterns = [
     path("communities/", include("communities.urls")),
     path("election/", include("election.urls")),
     path("reports/", include("reports.urls")),
-    path("", core_views.dashboard, name="dashboard"),
+    # the signed-in user's home page, by role (URL name "dashboard")
+    path("", include("home.urls")),
 ]
 
 # No route serves MEDIA_ROOT, in any settings: every uploaded or generated file is streamed by its

@@ -1,32 +1,13 @@
-"""Site-wide views: the dashboard entry point and the health endpoint."""
+"""Site-wide views: the health endpoint (the home page lives in the `home` app)."""
 
 import time
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from communities.selectors import dashboard_summary
-from election.selectors.dashboard import campaign_headlines
-
-from .http import AuthenticatedHttpRequest
-
-
-@login_required
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/dashboard.html",
-        {
-            "summary": dashboard_summary(request.user),
-            "campaigns": campaign_headlines(request.user),
-        },
-    )
 
 
 def _check_database() -> dict[str, Any]:

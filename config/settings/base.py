@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "communities",
     "election",
     "reports",
+    "home",
     "demo",
 ]
 

@@ -1,5 +1,10 @@
 """The district dashboard of a campaign, its click-through lists, and the root page's campaign
-section: read from the rollups, snapshots and plan counters, never the steps row by row."""
+section: read from the rollups, snapshots and plan counters, never the steps row by row.
+
+A street official reads the same dashboard over its own streets only (`DashboardScope`): every
+figure is counted again over those streets' rollups and plans, and nothing of another street
+(the district's daily snapshots included) is shown.
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +28,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from communities.models import Community, Street
+from communities.permissions import OutOfScope, streets_for_user
 from core.http import id_parse
 
 from ..models import (
@@ -47,7 +53,9 @@ DASHBOARD_STREETS_PER_PAGE = 50
 DASHBOARD_SNAPSHOT_DAYS = 60
 DASHBOARD_LIST_PAGE_SIZE = 50
 
-STEP_FLAGS = ("", "open", "done", "overdue", "red")
+STEP_FLAGS = ("", "open", "done", "overdue", "red", "soon")
+# "soon": open steps due from today to this many days ahead (the worklist's "due soon")
+DUE_SOON_DAYS = 7
 PLAN_FLAGS = ("plans", "current", "completed")
 
 
@@ -58,6 +66,52 @@ def _pct(part: int, whole: int) -> int | None:
 
 def _query(**params: object) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    """Which part of a campaign's district a reader sees: all of it (`street_ids` None), or the
+    streets on which they hold a street-level grant (a street official)."""
+
+    street_ids: tuple[int, ...] | None = None
+    street_names: tuple[str, ...] = ()
+
+    @property
+    def is_district(self) -> bool:
+        return self.street_ids is None
+
+    def streets_filter(self, lookup: str) -> Q:
+        """A filter on `lookup` (a street id path) that keeps the scope's streets."""
+        return Q() if self.street_ids is None else Q(**{f"{lookup}__in": self.street_ids})
+
+
+DISTRICT_SCOPE = DashboardScope()
+
+
+def access_dashboard(user: User, pk: int, *, perm: str) -> tuple[Campaign, DashboardScope]:
+    """The campaign and the part of it the user may read on its dashboard, or Http404.
+
+    A `perm` grant on the campaign's district (the office, discipline, supervision) reads the
+    whole district in one query. Otherwise a grant on whole streets of that district (on the
+    street itself; a community grant is not enough) reads those streets only: two more queries.
+    Anyone else gets the 404 that an unknown campaign gets.
+    """
+    campaign = campaigns_for_user(user, perm=perm).filter(pk=pk).first()
+    if campaign is not None:
+        return campaign, DISTRICT_SCOPE
+    streets = list(
+        streets_for_user(user, perm=perm)
+        .filter(district__campaigns__pk=pk)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+    if not streets:
+        raise OutOfScope
+    campaign = Campaign.objects.select_related("district", "rule_set").get(pk=pk)
+    return campaign, DashboardScope(
+        street_ids=tuple(pk for pk, _name in streets),
+        street_names=tuple(name for _pk, name in streets),
+    )
 
 
 @dataclass(frozen=True)
@@ -118,14 +172,20 @@ class Dashboard:
     street_page: Page[Any] | None  # the "all streets" view; None: the top streets only
     steps_url: str
     charts: dict[str, Any]
+    scope: DashboardScope = DISTRICT_SCOPE
 
 
 def _street_rows(
-    campaign: Campaign, *, all_streets: bool, page_number: str | int | None
+    campaign: Campaign,
+    *,
+    all_streets: bool,
+    page_number: str | int | None,
+    scope: DashboardScope,
 ) -> tuple[list[dict[str, Any]], Page[Any] | None]:
     """The streets to show, most overdue steps first: the top ones, or one page of all."""
     order = (
         StreetStageRollup.objects.filter(campaign=campaign)
+        .filter(scope.streets_filter("street_id"))
         .values("street_id", "street__name")
         .annotate(
             overdue=Sum("steps_overdue"),
@@ -147,6 +207,7 @@ def dashboard_get(
     today: date,
     all_streets: bool = False,
     page_number: str | int | None = None,
+    scope: DashboardScope = DISTRICT_SCOPE,
 ) -> Dashboard:
     """Everything the district dashboard shows, in eight queries (nine for all streets).
 
@@ -154,7 +215,11 @@ def dashboard_get(
     for the streets with the most overdue steps (or one page of all streets) with each cell's
     numbers and click-through query strings already made, and the charts' data for json_script.
     `is_stale` says the rollups were counted before `today` (no worker ran the daily job).
+    With a street `scope`, every figure counts those streets only, and the overdue history
+    (the district's daily snapshots, not kept per street) is left empty: one query fewer.
     """
+    in_streets = scope.streets_filter("street_id")
+    plan_in_streets = scope.streets_filter("community__street_id")
     steps_url = reverse("election:dashboard-steps", args=[campaign.pk])
     stage_templates = list(
         StageTemplate.objects.filter(rule_set_id=campaign.rule_set_id)
@@ -164,6 +229,7 @@ def dashboard_get(
     per_stage = {
         r["stage_id"]: r
         for r in StreetStageRollup.objects.filter(campaign=campaign)
+        .filter(in_streets)
         .values("stage_id")
         .annotate(
             total=Sum("steps_total"),
@@ -178,12 +244,17 @@ def dashboard_get(
     }
     current: dict[int | None, int] = dict(
         CommunityPlan.objects.filter(campaign=campaign)
+        .filter(plan_in_streets)
         .values("current_stage_id")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("current_stage_id", "n")
     )
-    communities = Community.objects.filter(street__district_id=campaign.district_id).count()
+    communities = (
+        Community.objects.filter(street__district_id=campaign.district_id)
+        .filter(in_streets)
+        .count()
+    )
     empty: dict[str, Any] = {}
     stages = []
     for pk, title in stage_templates:
@@ -211,7 +282,7 @@ def dashboard_get(
     }
 
     street_rows, street_page = _street_rows(
-        campaign, all_streets=all_streets, page_number=page_number
+        campaign, all_streets=all_streets, page_number=page_number, scope=scope
     )
     cells_by_street: dict[int, dict[int, StreetStageRollup]] = {}
     for rollup in StreetStageRollup.objects.filter(
@@ -249,13 +320,15 @@ def dashboard_get(
                 cells=cells,
             )
         )
-    snapshots = list(
-        CampaignSnapshot.objects.filter(
-            campaign=campaign, on__gte=today - timedelta(days=DASHBOARD_SNAPSHOT_DAYS)
+    snapshots: list[tuple[date, int, int]] = []
+    if scope.is_district:
+        snapshots = list(
+            CampaignSnapshot.objects.filter(
+                campaign=campaign, on__gte=today - timedelta(days=DASHBOARD_SNAPSHOT_DAYS)
+            )
+            .order_by("on")
+            .values_list("on", "steps_overdue", "steps_red")
         )
-        .order_by("on")
-        .values_list("on", "steps_overdue", "steps_red")
-    )
     return Dashboard(
         campaign=campaign,
         as_of=as_of,
@@ -273,6 +346,7 @@ def dashboard_get(
         street_page=street_page,
         steps_url=steps_url,
         charts=_dashboard_charts(stages, streets, snapshots, steps_url=steps_url),
+        scope=scope,
     )
 
 
@@ -319,6 +393,7 @@ class DashboardListFilters:
     street: int | None = None
     stage: int | None = None
     flag: str = ""
+    community: int | None = None
 
     @property
     def is_plan_list(self) -> bool:
@@ -334,23 +409,38 @@ def dashboard_list_filters(params: Mapping[str, str]) -> DashboardListFilters:
     flag = params.get("flag", "")
     if flag not in STEP_FLAGS + PLAN_FLAGS:
         flag = ""
-    return DashboardListFilters(street=as_int("street"), stage=as_int("stage"), flag=flag)
+    return DashboardListFilters(
+        street=as_int("street"), stage=as_int("stage"), flag=flag, community=as_int("community")
+    )
 
 
 @dataclass(frozen=True)
 class DashboardListContext:
     street: Street | None
     stage: StageTemplate | None
+    community: Community | None = None
+    scope: DashboardScope = DISTRICT_SCOPE
 
 
 def dashboard_list_context(
-    campaign: Campaign, filters: DashboardListFilters
+    campaign: Campaign,
+    filters: DashboardListFilters,
+    scope: DashboardScope = DISTRICT_SCOPE,
 ) -> DashboardListContext:
-    """The street and stage named by the filters, if they belong to the campaign (two queries
-    at most); a foreign id is treated as absent."""
+    """The street, stage and community named by the filters, if they belong to the campaign and
+    the scope (three queries at most); a foreign id is treated as absent."""
     street = (
-        Street.objects.filter(pk=filters.street, district_id=campaign.district_id).first()
+        Street.objects.filter(pk=filters.street, district_id=campaign.district_id)
+        .filter(scope.streets_filter("pk"))
+        .first()
         if filters.street
+        else None
+    )
+    community = (
+        Community.objects.filter(pk=filters.community, street__district_id=campaign.district_id)
+        .filter(scope.streets_filter("street_id"))
+        .first()
+        if filters.community
         else None
     )
     stage = (
@@ -358,17 +448,26 @@ def dashboard_list_context(
         if filters.stage
         else None
     )
-    return DashboardListContext(street=street, stage=stage)
+    return DashboardListContext(street=street, stage=stage, community=community, scope=scope)
 
 
 def dashboard_steps(
-    campaign: Campaign, filters: DashboardListFilters, *, today: date
+    campaign: Campaign,
+    filters: DashboardListFilters,
+    *,
+    today: date,
+    scope: DashboardScope = DISTRICT_SCOPE,
 ) -> QuerySet[PlanStep]:
-    """The campaign's steps behind a dashboard number: of a street and/or stage, all or only the
-    open, done, overdue or red ones (same definitions as the rollups). Most overdue first."""
-    steps = PlanStep.objects.filter(plan__campaign=campaign)
+    """The campaign's steps behind a dashboard number: of the scope's streets, of a street, a
+    community and/or a stage, all or only the open, done, overdue, red or due-soon ones (same
+    definitions as the rollups). Most overdue first."""
+    steps = PlanStep.objects.filter(plan__campaign=campaign).filter(
+        scope.streets_filter("plan__community__street_id")
+    )
     if filters.street:
         steps = steps.filter(plan__community__street_id=filters.street)
+    if filters.community:
+        steps = steps.filter(plan__community_id=filters.community)
     if filters.stage:
         steps = steps.filter(stage__template_id=filters.stage)
     done = Q(status=PlanStep.Status.DONE)
@@ -380,17 +479,29 @@ def dashboard_steps(
         steps = steps.exclude(done).filter(due_on__lt=today)
     elif filters.flag == "red":
         steps = steps.filter(is_red=True)
+    elif filters.flag == "soon":
+        soon = today + timedelta(days=DUE_SOON_DAYS)
+        steps = steps.exclude(done).filter(due_on__gte=today, due_on__lte=soon)
     return steps.select_related(
         "template", "stage__template", "plan__community__street", "plan__campaign"
     ).order_by(F("due_on").asc(nulls_last=True), "plan__community__name", "plan_id", "order")
 
 
-def dashboard_plans(campaign: Campaign, filters: DashboardListFilters) -> QuerySet[CommunityPlan]:
-    """The campaign's plans behind a dashboard number: all (of a street), those whose current
-    stage is the stage (no stage: those with every step done), or those that completed it."""
-    plans = CommunityPlan.objects.filter(campaign=campaign)
+def dashboard_plans(
+    campaign: Campaign,
+    filters: DashboardListFilters,
+    scope: DashboardScope = DISTRICT_SCOPE,
+) -> QuerySet[CommunityPlan]:
+    """The campaign's plans behind a dashboard number: all (of the scope, of a street), those
+    whose current stage is the stage (no stage: those with every step done), or those that
+    completed it."""
+    plans = CommunityPlan.objects.filter(campaign=campaign).filter(
+        scope.streets_filter("community__street_id")
+    )
     if filters.street:
         plans = plans.filter(community__street_id=filters.street)
+    if filters.community:
+        plans = plans.filter(community_id=filters.community)
     if filters.flag == "current":
         plans = plans.filter(current_stage_id=filters.stage)  # None: finished plans
     elif filters.flag == "completed" and filters.stage:

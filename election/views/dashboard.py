@@ -1,7 +1,9 @@
 """The district dashboard of a campaign and the lists behind its numbers.
 
 Readable with a district-level view grant (the office, discipline officers, the supervision
-team); a street official or a leader, whose grants stop below the district, gets a 404.
+team) over the whole district; with a grant on whole streets of the district (a street official)
+over those streets only, every figure counted again over them. A leader, whose grant stops at a
+community, gets a 404, as does anyone outside the district.
 """
 
 from django.conf import settings
@@ -15,9 +17,9 @@ from django.views.decorators.http import require_GET
 
 from core.http import AuthenticatedHttpRequest
 
-from ..permissions import access_campaign
 from ..selectors.dashboard import (
     DASHBOARD_LIST_PAGE_SIZE,
+    access_dashboard,
     dashboard_get,
     dashboard_list_context,
     dashboard_list_filters,
@@ -26,7 +28,7 @@ from ..selectors.dashboard import (
 )
 from ..services.rollups import campaign_rollups_request
 
-# the grant that opens the dashboard: a view grant on the campaign's district
+# the grant that opens the dashboard: a view grant on the campaign's district (or on streets of it)
 DASHBOARD_PERM = "view_community"
 
 # the step list's tabs (the plan lists have none)
@@ -36,25 +38,30 @@ STEP_FLAG_TABS = [
     ("done", _("Done")),
     ("overdue", _("Overdue")),
     ("red", _("Breaking a time limit")),
+    ("soon", _("Due within 7 days")),
 ]
 
 
 @require_GET
 @login_required
 def campaign_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = access_campaign(request.user, pk, perm=DASHBOARD_PERM)
+    campaign, scope = access_dashboard(request.user, pk, perm=DASHBOARD_PERM)
     today = timezone.localdate()
     all_streets = request.GET.get("streets") == "all"
     page_number = request.GET.get("page")
     dashboard = dashboard_get(
-        campaign, today=today, all_streets=all_streets, page_number=page_number
+        campaign, today=today, all_streets=all_streets, page_number=page_number, scope=scope
     )
     if dashboard.is_stale and campaign.status == campaign.Status.RUNNING:
         # no worker counted today: ask for the recount; without a broker it has run by now
         queued = campaign_rollups_request(campaign_id=campaign.pk, today=today)
         if queued and settings.CELERY_TASK_ALWAYS_EAGER:
             dashboard = dashboard_get(
-                campaign, today=today, all_streets=all_streets, page_number=page_number
+                campaign,
+                today=today,
+                all_streets=all_streets,
+                page_number=page_number,
+                scope=scope,
             )
     return render(
         request,
@@ -66,13 +73,13 @@ def campaign_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_GET
 @login_required
 def campaign_steps(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = access_campaign(request.user, pk, perm=DASHBOARD_PERM)
+    campaign, scope = access_dashboard(request.user, pk, perm=DASHBOARD_PERM)
     today = timezone.localdate()
     filters = dashboard_list_filters(request.GET)
     rows = (
-        dashboard_plans(campaign, filters)
+        dashboard_plans(campaign, filters, scope)
         if filters.is_plan_list
-        else dashboard_steps(campaign, filters, today=today)
+        else dashboard_steps(campaign, filters, today=today, scope=scope)
     )
     page = Paginator(rows, DASHBOARD_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -83,7 +90,7 @@ def campaign_steps(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "filters": filters,
-            "context": dashboard_list_context(campaign, filters),
+            "context": dashboard_list_context(campaign, filters, scope),
             "page": page,
             "query": query.urlencode(),
             "flag_tabs": STEP_FLAG_TABS,

@@ -101,44 +101,6 @@ def test_list_query_count_does_not_grow_with_communities(
     assert small <= 10
 
 
-def test_dashboard_counts_the_users_scope(
-    as_user: Any,
-    street_official: User,
-    street: Any,
-    community: Community,
-    other_community: Community,
-) -> None:
-    CommunityFactory(
-        street=street,
-        kind=Community.Kind.VILLAGE_CONVERTED,
-        is_difficult=True,
-        difficult_reason="x",
-    )
-    response = as_user(street_official).get(reverse("dashboard"))
-    totals = response.context["summary"]["totals"]
-    assert totals["communities"] == 2
-    assert totals["village_track"] == 1
-    assert totals["difficult"] == 1
-
-
-def test_dashboard_query_count_does_not_grow(
-    as_user: Any, office: User, street: Any, django_assert_max_num_queries: Any
-) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client = as_user(office)
-    CommunityFactory(street=street)
-    client.get("/")
-    with CaptureQueriesContext(connection) as small:
-        client.get("/")
-    for _ in range(20):
-        CommunityFactory(street=StreetFactory(district=street.district))
-    with CaptureQueriesContext(connection) as large:
-        client.get("/")
-    assert len(large.captured_queries) == len(small.captured_queries)
-
-
 def test_detail_shows_profile_and_committees(
     as_user: Any, leader: User, community: Community
 ) -> None:

@@ -2,7 +2,6 @@ from tests.url_matrix import FOUND, OK, Case, everyone
 
 ENTRIES = {
     "healthz": Case(expect=everyone(OK, anonymous=OK)),
-    "dashboard": Case(expect=everyone(OK)),
     "set_language": Case(
         method="post",
         data=lambda w: {"language": "en", "next": "/"},

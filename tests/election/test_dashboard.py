@@ -1,4 +1,5 @@
-"""The district dashboard, the lists behind its numbers and the root page's campaign section."""
+"""The district dashboard (and a street official's view of it), the lists behind its numbers and
+the root page's campaign section."""
 
 from datetime import timedelta
 from typing import Any
@@ -63,13 +64,90 @@ def test_district_readers_see_the_dashboard(
     assert as_user(request.getfixturevalue(role)).get(_url(counted)).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["street_official", "outsider", "leader", "member_unit_user"])
-def test_users_below_the_district_get_404(
+@pytest.mark.parametrize("role", ["leader", "member_unit_user"])
+def test_users_below_the_street_get_404(
     role: str, request: Any, as_user: Any, counted: Campaign
 ) -> None:
     client = as_user(request.getfixturevalue(role))
     assert client.get(_url(counted)).status_code == 404
     assert client.get(_steps_url(counted, "?flag=overdue")).status_code == 404
+
+
+def test_street_official_sees_its_street_only(
+    as_user: Any, street_official: Any, counted: Campaign, community: Any, other_community: Any
+) -> None:
+    response = as_user(street_official).get(_url(counted))
+    assert response.status_code == 200
+    d = response.context["dashboard"]
+    mine = PlanStep.objects.filter(plan__campaign=counted, plan__community=community)
+    today = timezone.localdate()
+    assert d.scope.street_ids == (community.street_id,)
+    # every figure counted over its street's communities, not the district's
+    assert (d.communities, d.plans) == (1, 1)
+    assert d.steps_total == mine.count()
+    assert d.steps_overdue == mine.exclude(status="done").filter(due_on__lt=today).count()
+    assert [row.name for row in d.streets] == [community.street.name]
+    assert sum(s.steps_total for s in d.stages) == mine.count()
+    # the district's overdue history is not the street's: not shown
+    assert d.charts["overdue"]["dates"] == []
+    assert other_community.street.name.encode() not in response.content
+
+
+def test_street_officials_lists_keep_to_its_street(
+    as_user: Any, street_official: Any, counted: Campaign, community: Any, other_community: Any
+) -> None:
+    client = as_user(street_official)
+    steps = client.get(_steps_url(counted)).context["page"]
+    assert {s.plan.community_id for s in steps} == {community.pk}
+    assert steps.paginator.count == PlanStep.objects.filter(plan__community=community).count()
+    # another street named in the query is treated as absent, and shows nothing of it
+    foreign = client.get(_steps_url(counted, f"?street={other_community.street_id}"))
+    assert foreign.status_code == 200
+    assert foreign.context["context"].street is None
+    assert foreign.context["page"].paginator.count == 0
+    plans = client.get(_steps_url(counted, "?flag=plans")).context["page"]
+    assert [p.community for p in plans] == [community]
+    # a community of another street, by id: nothing
+    other = client.get(_steps_url(counted, f"?community={other_community.pk}"))
+    assert other.context["page"].paginator.count == 0
+    assert other.context["context"].community is None
+
+
+def test_due_soon_list_keeps_open_steps_due_within_a_week(
+    as_user: Any, office: Any, counted: Campaign, community: Any
+) -> None:
+    today = timezone.localdate()
+    steps = PlanStep.objects.filter(plan__community=community).order_by("pk")
+    due, done, later = steps[:3]
+    PlanStep.objects.filter(pk=due.pk).update(
+        due_on=today + timedelta(days=7), status="not_started"
+    )
+    PlanStep.objects.filter(pk=done.pk).update(due_on=today, status="done", done_on=today)
+    PlanStep.objects.filter(pk=later.pk).update(due_on=today + timedelta(days=8))
+    response = as_user(office).get(_steps_url(counted, f"?community={community.pk}&flag=soon"))
+    found = {s.pk for s in response.context["page"]}
+    assert due.pk in found
+    assert done.pk not in found
+    assert later.pk not in found
+    assert response.context["context"].community == community
+
+
+def test_street_dashboard_query_count_does_not_grow(
+    as_user: Any, street_official: Any, counted: Campaign, street: Any, admin_user: Any
+) -> None:
+    client = as_user(street_official)
+    client.get(_url(counted))
+    with CaptureQueriesContext(connection) as small:
+        client.get(_url(counted))
+    CommunityFactory.create_batch(4, street=street)
+    for _ in range(3):
+        CommunityFactory.create_batch(3, street=StreetFactory(district=counted.district))
+    campaign_start(campaign=counted, by=admin_user)
+    campaign_rollups_refresh(campaign_id=counted.pk)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(_url(counted))
+    assert response.context["dashboard"].communities == 5
+    assert len(large.captured_queries) == len(small.captured_queries) <= 12
 
 
 def test_another_districts_campaign_is_404(as_user: Any, office: Any, counted: Campaign) -> None:
@@ -203,15 +281,13 @@ def test_list_query_count_is_constant(
 
 
 def test_root_dashboard_shows_the_running_campaign(
-    as_user: Any, office: Any, street_official: Any, counted: Campaign
+    as_user: Any, office: Any, counted: Campaign
 ) -> None:
     response = as_user(office).get(reverse("dashboard"))
-    [headline] = response.context["campaigns"]
+    [headline] = response.context["home"].campaigns
     assert headline.campaign == counted
     assert headline.plans == 2
     assert _url(counted).encode() in response.content
-    # a street official has no district-level grant: no campaign section
-    assert as_user(street_official).get(reverse("dashboard")).context["campaigns"] == []
 
 
 @pytest.mark.django_db

@@ -13,8 +13,10 @@ from tests.url_matrix import (
     office_only,
 )
 
-# the district dashboard's readers: a view grant on the district
+# the district dashboard's readers: a view grant on the district, or on a street of it (a street
+# official reads its own street's view, the outsider too); a community grant is not enough
 DISTRICT_READERS = everyone(NOT_FOUND, admin_user=OK, office=OK, discipline=OK, supervisor=OK)
+DASHBOARD_READERS = {**DISTRICT_READERS, "street_official": OK, "outsider": OK}
 
 # each area replaces its placeholders with real expectations
 ENTRIES = {
@@ -51,10 +53,10 @@ ENTRIES = {
     ),
     # the assigned leader and the office record visits; nobody else sees the assignment
     "election:visit-add": Case(kwargs=mc.assignment_pk, expect=office_only(OK, leader=OK)),
-    # the district dashboard: a view grant on the district (office, discipline, supervisor)
-    "election:dashboard": Case(kwargs=dashboard_campaign, expect=DISTRICT_READERS),
+    # the dashboard: the district (office, discipline, supervisor) or one's streets (officials)
+    "election:dashboard": Case(kwargs=dashboard_campaign, expect=DASHBOARD_READERS),
     "election:dashboard-steps": Case(
-        kwargs=dashboard_campaign, query="?flag=overdue", expect=DISTRICT_READERS
+        kwargs=dashboard_campaign, query="?flag=overdue", expect=DASHBOARD_READERS
     ),
     # plans and steps (views/plans.py)
     "election:worklist": Case(expect=everyone(OK)),

@@ -1,0 +1,331 @@
+"""Reads for the role home pages: what each kind of user does now.
+
+Every function here reads only (it may import any app) and costs a fixed number of queries
+whatever the size of the district: the district figures come from the campaign rollups and one
+aggregate over the communities, and the per-community tables of a street official or a leader
+are bounded by their scope (a street's forty communities, HOME_ROWS at most).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.paginator import Page
+from django.db.models import Count, Q, Sum
+
+from accounts.models import MemberUnit, User
+from communities.models import Community, Street
+from communities.permissions import (
+    communities_for_user,
+    districts_for_user,
+    streets_for_user,
+)
+from election.models import Campaign, CommunityPlan, PlanStep, Visit
+from election.permissions import can_manage_rule_sets
+from election.selectors.campaigns import assignments_own
+from election.selectors.dashboard import (
+    DUE_SOON_DAYS,
+    CampaignHeadline,
+    campaign_headlines,
+)
+from election.selectors.worklist import WorklistFilters, worklist_page, worklist_scope
+
+# the kinds of home page; each role has one (a superuser and an account without a role that
+# runs a district get the office's)
+OFFICE = "office"
+STREET = "street"
+LEADER = "leader"
+MEMBER_UNIT = "member_unit"
+OVERSIGHT = "oversight"
+
+_KIND_BY_ROLE: dict[str, str] = {
+    User.Role.OFFICE.value: OFFICE,
+    User.Role.STREET.value: STREET,
+    User.Role.LEADER.value: LEADER,
+    User.Role.MEMBER_UNIT.value: MEMBER_UNIT,
+    User.Role.DISCIPLINE.value: OVERSIGHT,
+    User.Role.SUPERVISOR.value: OVERSIGHT,
+}
+
+# the worklist's first items on a street official's home
+HOME_WORKLIST_ITEMS = 5
+# at most this many streets (a street official usually has one) and communities per table
+HOME_STREETS = 5
+HOME_ROWS = 50
+
+
+def home_kind(user: User) -> str:
+    """Which home page the user gets: by role; a superuser, or an account without a role, the
+    office's (it shows what their grants reach, which may be nothing)."""
+    if user.is_superuser:
+        return OFFICE
+    return _KIND_BY_ROLE.get(user.role, OFFICE)
+
+
+def _pct(part: int, whole: int) -> int | None:
+    """Whole percent, rounded down so that 100 % means everything (None: nothing to count)."""
+    return None if not whole else part * 100 // whole
+
+
+# --- the district: the office, discipline, supervision -------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommunityTotals:
+    """What exists today in the user's scope: one aggregate over the communities."""
+
+    streets: int
+    communities: int
+    village_converted: int
+    village_track: int
+    difficult: int
+    population: int
+    voters: int
+
+
+def community_totals(user: User) -> CommunityTotals:
+    """Counts over the communities the user may view (one query, no row per street: the
+    campaign dashboard and the community list have those)."""
+    totals = (
+        communities_for_user(user)
+        .with_track()
+        .aggregate(
+            streets=Count("street_id", distinct=True),
+            communities=Count("pk"),
+            village_converted=Count("pk", filter=Q(kind=Community.Kind.VILLAGE_CONVERTED)),
+            village_track=Count("pk", filter=Q(track=Community.Track.VILLAGE)),
+            difficult=Count("pk", filter=Q(is_difficult=True)),
+            population=Sum("population"),
+            voters=Sum("registered_voters"),
+        )
+    )
+    return CommunityTotals(**{k: v or 0 for k, v in totals.items()})
+
+
+@dataclass(frozen=True)
+class DistrictHome:
+    """The office's (and, read-only, discipline's and supervision's) home: the running
+    campaigns' headline figures and what exists in the district."""
+
+    campaigns: list[CampaignHeadline]
+    totals: CommunityTotals
+    can_manage: bool  # runs a district: the office's shortcuts
+    can_manage_rule_sets: bool
+
+
+def district_home(user: User) -> DistrictHome:
+    """Five queries: the campaigns, their rollup totals and plan counts, the community
+    aggregate, and whether the user runs a district (which also decides the rule-set link)."""
+    can_manage = user.is_superuser or districts_for_user(user, perm="manage_campaigns").exists()
+    return DistrictHome(
+        campaigns=campaign_headlines(user),
+        totals=community_totals(user),
+        can_manage=can_manage,
+        # the office of a district may manage rule sets (election.permissions); asked once
+        can_manage_rule_sets=can_manage and can_manage_rule_sets(user),
+    )
+
+
+# --- a street official --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepCounts:
+    """A plan's steps that need attention (one grouped query for all the plans of a page)."""
+
+    overdue: int = 0
+    red: int = 0
+    soon: int = 0
+
+
+def step_counts(plan_ids: list[int], *, today: date) -> dict[int, StepCounts]:
+    """Per plan: open steps past due, steps breaking a time limit (open or done), open steps
+    due from today to DUE_SOON_DAYS ahead. One query over the plans' steps (a street's forty
+    plans: about two thousand rows, whatever the district)."""
+    if not plan_ids:
+        return {}
+    is_open = ~Q(status=PlanStep.Status.DONE)
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    rows = (
+        PlanStep.objects.filter(plan_id__in=plan_ids)
+        .values("plan_id")
+        .annotate(
+            overdue=Count("pk", filter=is_open & Q(due_on__lt=today)),
+            red=Count("pk", filter=Q(is_red=True)),
+            soon=Count("pk", filter=is_open & Q(due_on__gte=today, due_on__lte=soon)),
+        )
+        .order_by()
+    )
+    return {
+        r["plan_id"]: StepCounts(overdue=r["overdue"], red=r["red"], soon=r["soon"]) for r in rows
+    }
+
+
+@dataclass(frozen=True)
+class CommunityProgress:
+    """One community's row: its plan's progress and what needs attention."""
+
+    plan: CommunityPlan
+    pct_done: int | None
+    counts: StepCounts
+
+
+@dataclass
+class StreetCampaign:
+    """A running campaign as a street official sees it: its streets' communities only."""
+
+    campaign: Campaign
+    rows: list[CommunityProgress] = field(default_factory=list)
+
+    @property
+    def steps_total(self) -> int:
+        return sum(r.plan.steps_total for r in self.rows)
+
+    @property
+    def steps_done(self) -> int:
+        return sum(r.plan.steps_done for r in self.rows)
+
+    @property
+    def pct_done(self) -> int | None:
+        return _pct(self.steps_done, self.steps_total)
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.counts.overdue for r in self.rows)
+
+    @property
+    def red(self) -> int:
+        return sum(r.counts.red for r in self.rows)
+
+    @property
+    def soon(self) -> int:
+        return sum(r.counts.soon for r in self.rows)
+
+
+@dataclass(frozen=True)
+class StreetHome:
+    streets: list[Street]
+    campaigns: list[StreetCampaign]
+    worklist: Page[PlanStep]
+    worklist_can_edit: bool
+
+
+def street_home(user: User, *, today: date) -> StreetHome:
+    """The streets the user edits, each running campaign's progress over their communities
+    (done %, overdue, red, due within DUE_SOON_DAYS, by community), and the worklist's first
+    items. Seven queries: streets, plans, step counts, and the worklist's four."""
+    streets = list(
+        streets_for_user(user, perm="change_community").order_by("name", "pk")[:HOME_STREETS]
+    )
+    plans = list(
+        CommunityPlan.objects.filter(
+            community__street__in=[s.pk for s in streets],
+            campaign__status=Campaign.Status.RUNNING,
+        )
+        .select_related("community__street", "campaign__district", "current_stage")
+        .order_by("campaign__district__name", "campaign_id", "community__name", "pk")[
+            : HOME_ROWS * HOME_STREETS
+        ]
+    )
+    counts = step_counts([p.pk for p in plans], today=today)
+    campaigns: dict[int, StreetCampaign] = {}
+    for plan in plans:
+        section = campaigns.setdefault(plan.campaign_id, StreetCampaign(plan.campaign))
+        section.rows.append(
+            CommunityProgress(
+                plan=plan,
+                pct_done=_pct(plan.steps_done, plan.steps_total),
+                counts=counts.get(plan.pk, StepCounts()),
+            )
+        )
+    scope = worklist_scope(user)
+    page = worklist_page(
+        scope, WorklistFilters(), number=None, per_page=HOME_WORKLIST_ITEMS, today=today
+    )
+    return StreetHome(
+        streets=streets,
+        campaigns=list(campaigns.values()),
+        worklist=page,
+        worklist_can_edit=scope.can_edit,
+    )
+
+
+# --- a leader -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    """A community the leader follows or may read: its assignment (if any) and its plan."""
+
+    community: Community
+    assignment: Any  # LeaderAssignment annotated with last_visit_on, open_follow_ups, or None
+    plan: CommunityPlan | None
+    pct_done: int | None
+    counts: StepCounts
+
+
+@dataclass(frozen=True)
+class LeaderHome:
+    rows: list[LeaderRow]
+    communities: int  # in the user's scope (the table shows at most HOME_ROWS)
+    last_visit: Visit | None
+
+
+def leader_home(user: User, *, today: date) -> LeaderHome:
+    """The leader's assigned communities first, then the others they may read (HOME_ROWS at
+    most), each with its running plan's state, and the leader's last visit. Six queries."""
+    assignments = {a.community_id: a for a in assignments_own(user)[:HOME_ROWS]}
+    scope = communities_for_user(user)
+    communities = list(
+        scope.select_related("street").order_by("street__name", "name", "pk")[:HOME_ROWS]
+    )
+    # an assigned community is always readable; keep the assigned ones even past HOME_ROWS
+    shown = {c.pk for c in communities}
+    communities += [a.community for a in assignments.values() if a.community_id not in shown]
+    communities.sort(key=lambda c: (c.pk not in assignments, c.street.name, c.name, c.pk))
+    plans = {
+        p.community_id: p
+        for p in CommunityPlan.objects.filter(
+            community__in=[c.pk for c in communities], campaign__status=Campaign.Status.RUNNING
+        )
+        .select_related("current_stage", "campaign")
+        .order_by("campaign_id")
+    }
+    counts = step_counts([p.pk for p in plans.values()], today=today)
+    rows = []
+    for c in communities:
+        plan = plans.get(c.pk)
+        rows.append(
+            LeaderRow(
+                community=c,
+                assignment=assignments.get(c.pk),
+                plan=plan,
+                pct_done=_pct(plan.steps_done, plan.steps_total) if plan else None,
+                counts=counts.get(plan.pk, StepCounts()) if plan else StepCounts(),
+            )
+        )
+    last_visit = (
+        Visit.objects.filter(assignment__user=user)
+        .select_related("assignment__community")
+        .order_by("-visited_on", "-pk")
+        .first()
+    )
+    return LeaderHome(rows=rows, communities=scope.count(), last_visit=last_visit)
+
+
+# --- a member unit ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberUnitHome:
+    unit: MemberUnit | None
+    communities: int  # communities the account may read through its grants (often none)
+
+
+def member_unit_home(user: User) -> MemberUnitHome:
+    """The unit and what the account may read; its vetting queue comes with candidate vetting.
+    Two queries."""
+    unit = (
+        MemberUnit.objects.filter(pk=user.member_unit_id).first() if user.member_unit_id else None
+    )
+    return MemberUnitHome(unit=unit, communities=communities_for_user(user).count())
