@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from communities.permissions import OutOfScope
+from core.http import OutOfScope
 
 from .events import denied_object
 from .models import SecurityEvent

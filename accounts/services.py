@@ -2,7 +2,7 @@
 permissions)."""
 
 import secrets
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError, models, transaction
@@ -10,15 +10,36 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermissionBase
 
-from communities.models import GRANT_MODELS, Community, District, Street
 from core.exceptions import DomainError
 from core.http import client_ip
 
 from .models import MemberUnit, SecurityEvent, User
 from .permissions import MANAGED_ROLES
 
+if TYPE_CHECKING:
+    # types only: the hierarchy sits above accounts, which never imports it when running
+    from communities.models import Community, District, Street
+
 GrantLevel = Literal["view", "edit", "manage"]
-Scope = District | Street | Community
+Scope: TypeAlias = "District | Street | Community"
+
+# What a grant may go on, by model name ("district", "street", "community"), and the guardian
+# table that holds grants on it. The hierarchy (communities) sits above accounts: it registers its
+# tables when it starts (`grant_scope_register` in its AppConfig.ready), so accounts never
+# imports it.
+GRANT_TABLES: dict[str, type[UserObjectPermissionBase]] = {}
+# the model names that take the office grant ("manage"): the whole district only
+OFFICE_SCOPES: set[str] = set()
+
+
+def grant_scope_register(
+    *, model_name: str, table: type[UserObjectPermissionBase], takes_office_grant: bool = False
+) -> None:
+    """Let grants go on objects of `model_name`, held in `table` (idempotent)."""
+    GRANT_TABLES[model_name] = table
+    if takes_office_grant:
+        OFFICE_SCOPES.add(model_name)
+
 
 # what each grant level gives on the object it is granted on
 LEVEL_CODENAMES: dict[str, list[str]] = {
@@ -96,13 +117,13 @@ def grant_assign(
     """
     if not user.is_active:
         raise GrantError(_("%(user)s is deactivated; activate the account first.") % {"user": user})
-    if level == "manage" and not isinstance(obj, District):
+    if level == "manage" and _scope_level(obj) not in OFFICE_SCOPES:
         raise GrantError(_("The office grant can only be given on a whole district."))
-    model = GRANT_MODELS[_scope_level(obj)]
+    model = GRANT_TABLES[_scope_level(obj)]
     created = []
     for codename in LEVEL_CODENAMES[level]:
         permission = Permission.objects.get(
-            content_type__app_label="communities",
+            content_type__app_label=obj._meta.app_label,
             content_type__model=_scope_level(obj),
             codename=codename,
         )
@@ -145,7 +166,7 @@ def grant_revoke(*, user: User, obj: Scope, by: User, request: HttpRequest | Non
     """
     if user.pk == by.pk and not by.is_superuser:
         raise GrantError(_("You cannot revoke your own access; ask another office user."))
-    model = GRANT_MODELS[_scope_level(obj)]
+    model = GRANT_TABLES[_scope_level(obj)]
     rows = list(model.objects.select_for_update().filter(user=user, content_object=obj))
     for row in rows:
         row._history_user = by
@@ -174,7 +195,8 @@ class AccountError(DomainError):
 _TEMPORARY_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def _temporary_password() -> str:
+def temporary_password() -> str:
+    """Twelve characters without look-alikes, to be changed at the first sign-in."""
     return "".join(secrets.choice(_TEMPORARY_CHARS) for _ in range(12))
 
 
@@ -210,7 +232,7 @@ def account_create(
         member_unit=member_unit if role == User.Role.MEMBER_UNIT else None,
         must_change_password=True,
     )
-    password = _temporary_password()
+    password = temporary_password()
     user.set_password(password)
     user._history_user = by  # type: ignore[attr-defined]
     user._change_reason = "account created"  # type: ignore[attr-defined]
@@ -277,7 +299,7 @@ def account_password_reset(*, user: User, by: User, request: HttpRequest | None 
     user must change the new one at the next sign-in. Raises AccountError for one's own account."""
     _guard_not_self(user, by)
     user = User.objects.select_for_update().get(pk=user.pk)
-    password = _temporary_password()
+    password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
     user._history_user = by  # type: ignore[attr-defined]

@@ -7,14 +7,18 @@ filters in SQL in one query. Out-of-scope objects are a 404: they do not exist f
 
 Permission names are the same codename at every level (`view_community`, `change_community`), given
 either bare or as `communities.<codename>`.
+
+Refusals raise `OutOfScope` (defined in `core.http`, so that the security log of `accounts`, below
+this app, can catch it without importing it; re-exported here for the apps above).
 """
 
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from accounts.models import User
+from accounts.permissions import can_manage_account
+from core.http import OutOfScope as OutOfScope
 
 from .models import (
     Community,
@@ -26,10 +30,6 @@ from .models import (
     Street,
     StreetUserObjectPermission,
 )
-
-
-class OutOfScope(Http404):
-    """The object exists but not for this user; logged as a denial, answered as a plain 404."""
 
 
 def _codename(perm: str) -> str:
@@ -120,3 +120,83 @@ def access_community_import(user: User, pk: UUID) -> CommunityImport:
     if community_import is None:
         raise OutOfScope
     return community_import
+
+
+# --- grants and accounts: the office's access page -----------------------------------------------
+# An office manages the grants and the accounts of the districts on which it holds `manage_grants`.
+
+
+def grant_districts(user: User) -> QuerySet[District]:
+    """Districts whose grants the user manages (all of them for a superuser)."""
+    return districts_for_user(user, perm="manage_grants").order_by("name", "pk")
+
+
+def access_grant_management(user: User) -> list[District]:
+    """The districts the user manages grants of, or OutOfScope if there are none (one query)."""
+    districts = list(grant_districts(user))
+    if not districts:
+        raise OutOfScope
+    return districts
+
+
+def access_grant_scope(user: User, *, kind: str, pk: int) -> District | Street | Community:
+    """Fetch the district, street or community `kind:pk` if it lies in a district the user
+    manages grants of; otherwise raise OutOfScope (one query)."""
+    managed = grant_districts(user).values("pk")
+    obj: District | Street | Community | None
+    if kind == "district":
+        obj = District.objects.filter(pk=pk, pk__in=managed).first()
+    elif kind == "street":
+        obj = Street.objects.select_related("district").filter(pk=pk, district__in=managed).first()
+    elif kind == "community":
+        obj = (
+            Community.objects.select_related("street__district")
+            .filter(pk=pk, street__district__in=managed)
+            .first()
+        )
+    else:
+        obj = None
+    if obj is None:
+        raise OutOfScope
+    return obj
+
+
+def accounts_in_districts(districts: list[District]) -> QuerySet[User]:
+    """Every account but the superusers' whose grants all lie in `districts`, including accounts
+    without any grant, with their member unit (one query). An account holding a grant in another
+    district belongs to that district's office too, and is left out."""
+    ids = [d.pk for d in districts]
+    outside = (
+        Exists(
+            DistrictUserObjectPermission.objects.filter(user=OuterRef("pk")).exclude(
+                content_object_id__in=ids
+            )
+        )
+        | Exists(
+            StreetUserObjectPermission.objects.filter(user=OuterRef("pk")).exclude(
+                content_object__district_id__in=ids
+            )
+        )
+        | Exists(
+            CommunityUserObjectPermission.objects.filter(user=OuterRef("pk")).exclude(
+                content_object__street__district_id__in=ids
+            )
+        )
+    )
+    return (
+        User.objects.filter(is_superuser=False)
+        .exclude(outside)
+        .select_related("member_unit")
+        .order_by("role", "username", "pk")
+    )
+
+
+def access_account(user: User, pk: int) -> User:
+    """Fetch the account `pk` that `user` (an office) may create, disable and reset: a street,
+    leader or member-unit account whose grants all lie in the office's districts. Anything else
+    is OutOfScope (a 404), so an office never learns of another district's accounts."""
+    districts = access_grant_management(user)
+    account = accounts_in_districts(districts).filter(pk=pk).first()
+    if account is None or not can_manage_account(user, account):
+        raise OutOfScope
+    return account

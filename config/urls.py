@@ -10,7 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("config.urls_accounts")),
     path("communities/", include("communities.urls")),
     path("election/", include("election.urls")),
     path("reports/", include("reports.urls")),

@@ -1,15 +1,26 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
-from accounts.models import User
+if TYPE_CHECKING:
+    # for the type checker only: core sits below accounts and never imports it when running
+    from accounts.models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
     """A request that passed `login_required`: `user` is a real `User`, never anonymous."""
 
-    user: User
+    user: "User"
     htmx: HtmxDetails
+
+
+class OutOfScope(Http404):
+    """The object exists but not for this user; logged as a denial, answered as a plain 404.
+
+    Raised by the access helpers of every app (`communities.permissions` and those built on it);
+    the security log's middleware (`accounts.middleware`) writes the denial."""
 
 
 def client_ip(request: HttpRequest) -> str | None:

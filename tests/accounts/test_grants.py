@@ -9,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import SecurityEvent, User
-from accounts.selectors import grant_history, grant_list, level_for_codenames
 from accounts.services import GrantError, grant_assign, grant_revoke
 from communities.models import (
     CommunityUserObjectPermission,
     DistrictUserObjectPermission,
     StreetUserObjectPermission,
 )
+from communities.selectors import grant_history, grant_list, level_for_codenames
 from tests.factories import CommunityFactory, DistrictFactory, StreetFactory, UserFactory
 
 LIST = reverse("accounts:grant-list")
