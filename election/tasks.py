@@ -56,3 +56,15 @@ def campaign_start_task(*, campaign_id: int, user_id: int | None) -> None:
 
     with translation.override(settings.LANGUAGE_CODE):
         campaign_plans_create(campaign_id=campaign_id, user_id=user_id)
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def plans_refresh_stale_task() -> None:
+    """Every quarter of an hour (settings.CELERY_BEAT_SCHEDULE): recompute the plans an older
+    rule engine computed, a bounded number per run (none: one query)."""
+    from .services.plans import STALE_PER_RUN, plans_refresh_stale
+
+    with translation.override(settings.LANGUAGE_CODE):
+        plans_refresh_stale(limit=STALE_PER_RUN)

@@ -264,6 +264,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "election.tasks.rollups_dispatch",
         "schedule": crontab(hour=0, minute=10),
     },
+    # plans computed by an older rule engine (after an upgrade, or a change of a campaign's
+    # start): recomputed a few thousand at a time; a run with none to do is one query
+    "election-plans-refresh-stale": {
+        "task": "election.tasks.plans_refresh_stale_task",
+        "schedule": crontab(minute="*/15"),
+    },
     # the weekly report of every district with a running campaign, and any missed week's
     "reports-weekly": {
         "task": "reports.tasks.reports_dispatch_task",

@@ -45,7 +45,13 @@ from ..selectors.worklist import worklist_page, worklist_scope
 from ..services.evidence import FILE_TYPES, download_name
 from ..services.evidence import evidence_add as evidence_add_service
 from ..services.notices import notice_add as notice_add_service
-from ..services.plans import plan_dates_update, stage_close, stage_reopen, step_update
+from ..services.plans import (
+    plan_dates_update,
+    plan_refresh_if_stale,
+    stage_close,
+    stage_reopen,
+    step_update,
+)
 
 EDIT = "change_community"
 PAGE_SIZE = 30
@@ -106,7 +112,8 @@ def _download(file: FieldFile, filename: str, content_type: str = "") -> FileRes
 @require_GET
 @login_required
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = access_plan(request.user, pk)
+    # a plan an older rule engine computed is recomputed before it is shown
+    plan = plan_refresh_if_stale(plan=access_plan(request.user, pk))
     today = timezone.localdate()
     can_edit = plan_can_edit(request.user, plan)
     return render(
