@@ -1,20 +1,40 @@
 """The weekly report as a workbook: the same content as the PDF, one sheet per part.
 
-Each sheet is a title, a header row and rows, written by a streaming (write-only) workbook; text
-cells go through the community export's formula-safe cell, so a community named "=1+1" stays text.
+Each sheet is a header row and rows, written by a streaming (write-only) workbook. The header row
+is frozen; each column is as wide as its longest value (a Chinese character counts twice, within
+bounds); counts carry a thousands separator ("#,##0"), shares are percentages ("0%", the cell
+holds 0.48 for 48 %) and dates read 2026-12-03. Text cells go through the community export's
+formula-safe cell, so a community named "=1+1" stays text.
 """
 
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from communities.exporters import _cell
+from reports import formatting
 
 Rows = Iterator[Sequence[Any]]
+
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0"
+PERCENT_FORMAT = "0%"
+DATE_FORMAT = "yyyy-mm-dd"
+# column widths, in characters of the default font
+MIN_WIDTH = 6
+MAX_WIDTH = 60
+# a header wraps onto a second line rather than widening a column of small numbers past this
+MAX_HEADER_WIDTH = 16
 
 
 @dataclass
@@ -24,8 +44,53 @@ class Sheet:
     rows: Rows
 
 
+@dataclass(frozen=True)
+class Pct:
+    """A share in whole percent (48 for 48 %); None: nothing to count."""
+
+    value: int | float | None
+
+
 def _dash(value: Any) -> Any:
     return "" if value is None else value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _display(value: Any) -> str:
+    """The text a cell shows, for its column's width."""
+    if isinstance(value, Pct):
+        return formatting.percent(value.value) if value.value is not None else ""
+    if isinstance(value, datetime | date):
+        return "2026-12-03"
+    if _is_number(value):
+        return formatting.thousands(value)
+    return "" if value is None else str(value)
+
+
+def _width(text: str) -> int:
+    # a wide (CJK) character takes about two columns of the default font
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, Pct):
+        if value.value is None:
+            return ""
+        cell = WriteOnlyCell(sheet, value=value.value / 100)
+        cell.number_format = PERCENT_FORMAT if value.value == int(value.value) else "0.0%"
+        return cell
+    if isinstance(value, datetime | date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if _is_number(value):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = COUNT_FORMAT if value == int(value) else DECIMAL_FORMAT
+        return cell
+    return _cell(sheet, value)
 
 
 def _summary(ctx: dict[str, Any]) -> Rows:
@@ -51,7 +116,7 @@ def _summary(ctx: dict[str, Any]) -> Rows:
     yield [_("Plans with a time limit broken"), h["plans_red"]]
     yield [_("Steps"), h["steps_total"]]
     yield [_("Steps done"), h["steps_done"]]
-    yield [_("Share done"), _dash(h["pct_done"])]
+    yield [_("Share done"), Pct(h["pct_done"])]
     yield [_("Steps done this week"), h["steps_done_this_week"]]
     yield [_("Overdue steps"), h["steps_overdue_as_of"]]
     yield [_("Steps breaking a time limit"), h["steps_red"]]
@@ -84,8 +149,8 @@ def _sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
         (
             [
                 r["street"],
-                *[_dash(c["pct"]) for c in r["cells"]],
-                _dash(r["pct"]),
+                *[Pct(c["pct"]) for c in r["cells"]],
+                Pct(r["pct"]),
                 r["overdue"],
                 r["red"],
             ]
@@ -108,7 +173,7 @@ def _sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
                 s["title"],
                 s["steps_total"],
                 s["steps_done"],
-                _dash(s["pct"]),
+                Pct(s["pct"]),
                 s["plans_completed"],
                 s["overdue"],
                 s["red"],
@@ -203,7 +268,7 @@ def _sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
             _("Time limit broken"),
         ],
         (
-            [r["stage"], r["step"], r["total"], r["done"], _dash(r["pct"]), r["overdue"], r["red"]]
+            [r["stage"], r["step"], r["total"], r["done"], Pct(r["pct"]), r["overdue"], r["red"]]
             for r in ctx["audits"]["rows"]
         ),
     )
@@ -242,13 +307,36 @@ def sheet_titles(ctx: dict[str, Any]) -> list[str]:
     return [s.title[:31] for s in _sheets(ctx)]
 
 
+def _column_widths(headers: list[str], rows: list[Sequence[Any]]) -> list[float]:
+    widths = [min(_width(h), MAX_HEADER_WIDTH) for h in headers]
+    for row in rows:
+        for i, value in enumerate(row):
+            if i < len(widths):
+                widths[i] = max(widths[i], _width(_display(value)))
+            else:
+                widths.append(_width(_display(value)))
+    return [float(min(max(w + 2, MIN_WIDTH), MAX_WIDTH)) for w in widths]
+
+
 def xlsx_report_write(context: dict[str, Any], path: Path, progress: Callable[[int], None]) -> None:
     workbook = Workbook(write_only=True)
+    header_font = Font(bold=True)
+    header_alignment = Alignment(wrap_text=True, vertical="top")
     for sheet in _sheets(context):
         ws = workbook.create_sheet(title=sheet.title[:31])
+        # a write-only sheet takes its widths before its first row: read the rows first
+        rows = list(sheet.rows)
+        for i, width in enumerate(_column_widths(sheet.headers, rows), start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"
-        ws.append([_cell(ws, h, bold=True) for h in sheet.headers])
-        for row in sheet.rows:
-            ws.append([_cell(ws, v) for v in row])
+        header = []
+        for title in sheet.headers:
+            cell = _cell(ws, title, bold=True)
+            cell.font = header_font
+            cell.alignment = header_alignment
+            header.append(cell)
+        ws.append(header)
+        for row in rows:
+            ws.append([_xlsx_cell(ws, v) for v in row])
     progress(80)
     workbook.save(path)

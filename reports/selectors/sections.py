@@ -99,10 +99,10 @@ def streets_by_stages(snap: ReportSnapshot) -> dict[str, Any]:
                 "plans_total": len(counts),
             }
         )
-    most = max((s["plans_completed"] for s in per_stage), default=0)
     for s in per_stage:
-        # the bar of the stage chart, as a share of the longest bar
-        s["bar_pct"] = _pct(s["plans_completed"], most) or 0
+        # the stage chart's bar: the share of the plans that completed the stage
+        s["plans_pct"] = _pct(s["plans_completed"], s["plans_total"])
+        s["bar_pct"] = s["plans_pct"] or 0
     return {"rows": rows, "per_stage": per_stage, "as_of": snap.as_of}
 
 

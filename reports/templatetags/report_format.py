@@ -1,0 +1,12 @@
+"""The report's number filters: `{{ n|thousands }}`, `{{ share|percent }}`, `{{ delta|signed }}`
+(see reports/formatting.py)."""
+
+from django import template
+
+from reports import formatting
+
+register = template.Library()
+
+register.filter("thousands", formatting.thousands)
+register.filter("percent", formatting.percent)
+register.filter("signed", formatting.signed)
