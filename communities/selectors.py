@@ -1,7 +1,7 @@
 """Reads for the hierarchy: querysets for pages and exports. Everything aggregates in SQL and is
 scoped through `communities.permissions`, so a page's query count does not grow with the data."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -396,3 +396,26 @@ def account_list(actor: User, districts: Sequence[District]) -> list[AccountRow]
         AccountRow(user=u, can_manage=can_manage_account(actor, u))
         for u in accounts_in_districts(list(districts))
     ]
+
+
+# --- what the apps above the hierarchy add to a community's page ---------------------------------
+
+# (user, community) -> entries for the page's context, for example the election's plans
+CommunityPagePart = Callable[[User, Community], dict[str, Any]]
+_community_page_parts: list[CommunityPagePart] = []
+
+
+def community_page_part_register(part: CommunityPagePart) -> None:
+    """Let an app built on the hierarchy add to a community's page (from its AppConfig.ready):
+    the hierarchy shows what it is told of and never imports the apps above it. Idempotent."""
+    if part not in _community_page_parts:
+        _community_page_parts.append(part)
+
+
+def community_page_parts(user: User, community: Community) -> dict[str, Any]:
+    """The context entries that the registered apps add to `community`'s page for `user`; each
+    part runs a fixed number of queries."""
+    context: dict[str, Any] = {}
+    for part in _community_page_parts:
+        context.update(part(user, community))
+    return context

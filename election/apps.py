@@ -12,6 +12,17 @@ class ElectionConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(plans_refresh_after_migrate, sender=self)
+        # a community's page (communities, below election) lists its plans
+        from communities.selectors import community_page_part_register
+
+        community_page_part_register(community_page_plans)
+
+
+def community_page_plans(user: Any, community: Any) -> dict[str, Any]:
+    """The plans part of a community's page (one query)."""
+    from .selectors import plans_for_community
+
+    return {"plans": plans_for_community(user, community)}
 
 
 def plans_refresh_after_migrate(*, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:

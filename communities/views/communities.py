@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import ConflictError, DomainError
 from core.http import AuthenticatedHttpRequest
-from election.selectors import plans_for_community
 
 from ..forms import CommitteeForm, CommunityFilterForm, CommunityForm
 from ..models import Committee
 from ..permissions import access_community, can_import_communities, has_community_perm
-from ..selectors import community_history_entries, street_choices
+from ..selectors import community_history_entries, community_page_parts, street_choices
 from ..selectors import community_list as select_communities
 from ..services import committee_update, community_update
 
@@ -57,7 +56,8 @@ def community_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "community": community,
             "committees": list(community.committees.order_by("kind")),
             "can_edit": has_community_perm(request.user, community, perm="change_community"),
-            "plans": plans_for_community(request.user, community),
+            # the plans of the election app, and whatever other apps above add
+            **community_page_parts(request.user, community),
         },
     )
 
