@@ -56,12 +56,14 @@ migrate: setup
 seed: migrate
 	$(PY) manage.py seed_demo
 
-# The checks `make test` runs before the suite: lint, format, types (mypy strict), migrations in
-# step, the production settings without a deploy warning, and a complete Chinese translation.
+# The checks `make test` runs before the suite: lint, format, types (mypy strict), imports one
+# way down the house (import-linter's layers), migrations in step, the production settings
+# without a deploy warning, and a complete Chinese translation.
 check: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	  SECRET_KEY=check-deploy-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ \
