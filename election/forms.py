@@ -245,6 +245,39 @@ class CampaignForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
+class CampaignEditForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """A campaign's name, period and rule set; the rule set is fixed once the campaign runs."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=REASON_MAX,
+        help_text=_("Optional; kept in the history."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["rule_set", "name", "starts_on", "party_election_on", "election_on"]
+        widgets = {
+            "starts_on": DateInput(),
+            "party_election_on": DateInput(),
+            "election_on": DateInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rule_set"].empty_label = None  # type: ignore[attr-defined]
+        if self.instance.status != Campaign.Status.DRAFT:
+            self.fields["rule_set"].disabled = True
+            self.fields["rule_set"].help_text = _(
+                "Fixed while the campaign runs: its plans were made from these rules."
+            )
+
+    def _post_clean(self) -> None:
+        # campaign_update checks the dates and the rule set's period, and saves
+        pass
+
+
 class SurveyForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(

@@ -15,6 +15,7 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/new/", views.campaign_create, name="campaign-create"),
     path("campaigns/<id:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("campaigns/<id:pk>/edit/", views.campaign_edit, name="campaign-edit"),
     path("campaigns/<id:pk>/start/", views.campaign_start_view, name="campaign-start"),
     path("campaigns/<id:pk>/survey/", views.survey_summary, name="survey-summary"),
     path("campaigns/<id:pk>/seats/", views.seats_summary, name="seats-summary"),

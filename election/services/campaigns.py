@@ -1,4 +1,5 @@
-"""Writes for campaigns: create one, ask for it to start, and create its plans in a worker.
+"""Writes for campaigns: create one, edit it, ask for it to start, and create its plans in a
+worker.
 
 Starting a campaign of a district with thousands of communities takes a while, so the office's
 request only flips the campaign to running (the database then refuses a second running campaign in
@@ -7,6 +8,7 @@ the district) and enqueues `campaign_start_task`, which creates the plans with
 """
 
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,7 +22,7 @@ from core.text import text_clean
 
 from ..models import Campaign, RuleSet
 from .periods import ruleset_check_in_force
-from .plans import campaign_start
+from .plans import campaign_start, plans_mark_stale
 
 
 class CampaignError(DomainError):
@@ -72,6 +74,59 @@ def campaign_create(
     campaign._history_user = by  # type: ignore[attr-defined]
     campaign._change_reason = "campaign created"  # type: ignore[attr-defined]
     campaign.save()
+    return campaign
+
+
+CAMPAIGN_EDITABLE = ["rule_set", "name", "starts_on", "party_election_on", "election_on"]
+
+
+@transaction.atomic
+def campaign_update(
+    *, campaign: Campaign, data: dict[str, Any], by: User, reason: str = ""
+) -> Campaign:
+    """Change a campaign's name, period (start, default Party election and election days) or
+    rule set; `data` holds any of CAMPAIGN_EDITABLE.
+
+    Locks the campaign. Raises CampaignError for a closed campaign, an empty name, dates out of
+    order (as `campaign_create`), or a new rule set once the campaign runs (its plans were made
+    from the old one); RuleSetPeriodError when the rule set does not govern elections on the
+    default election day. The plans' own election days do not move. When a running campaign's
+    start moves, the steps due from the start move too: its plans are marked for recomputing
+    (`plans_refresh_stale`, enqueued on commit; a plan's page recomputes it when opened first).
+    Idempotent: unchanged data saves nothing. History reason: `reason`, else "campaign edited".
+    """
+    from ..tasks import plans_refresh_stale_task
+
+    campaign = Campaign.objects.select_for_update().select_related("rule_set").get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.CLOSED:
+        raise CampaignError(_("“%(name)s” is closed.") % {"name": campaign.name})
+    new = {f: data.get(f, getattr(campaign, f)) for f in CAMPAIGN_EDITABLE}
+    new["name"] = text_clean(new["name"])
+    if not new["name"]:
+        raise CampaignError(_("Give the campaign a name."))
+    _check_dates(
+        starts_on=new["starts_on"],
+        party_election_on=new["party_election_on"],
+        election_on=new["election_on"],
+    )
+    changed = [f for f in CAMPAIGN_EDITABLE if new[f] != getattr(campaign, f)]
+    if not changed:
+        return campaign
+    if "rule_set" in changed and campaign.status != Campaign.Status.DRAFT:
+        raise CampaignError(
+            _(
+                "The rules of a running campaign cannot change: its plans were made from them. "
+                "Create a new campaign under the other rules."
+            )
+        )
+    ruleset_check_in_force(rule_set=new["rule_set"], day=new["election_on"])
+    for f in changed:
+        setattr(campaign, f, new[f])
+    campaign._history_user = by  # type: ignore[attr-defined]
+    campaign._change_reason = reason.strip() or "campaign edited"  # type: ignore[attr-defined]
+    campaign.save(update_fields=[*changed, "updated_at"])
+    if "starts_on" in changed and plans_mark_stale(campaign=campaign):
+        enqueue_on_commit(plans_refresh_stale_task)
     return campaign
 
 

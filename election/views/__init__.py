@@ -5,6 +5,7 @@ from .campaigns import (
     assignment_list,
     campaign_create,
     campaign_detail,
+    campaign_edit,
     campaign_list,
     campaign_start_view,
     seats_edit,

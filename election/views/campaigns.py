@@ -26,6 +26,7 @@ from core.http import AuthenticatedHttpRequest, id_parse
 from ..forms import (
     AssignmentEndForm,
     AssignmentForm,
+    CampaignEditForm,
     CampaignForm,
     FollowUpDoneForm,
     SeatsForm,
@@ -97,6 +98,31 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("“%(name)s” created.") % {"name": campaign.name})
             return redirect("election:campaign-detail", pk=campaign.pk)
     return render(request, "election/campaign_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office edits a campaign's name, period and (while a draft) rule set."""
+    campaign = access_campaign(request.user, pk, perm=MANAGE)
+    form = CampaignEditForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign_services.campaign_update(
+                campaign=campaign,
+                data={f: data[f] for f in campaign_services.CAMPAIGN_EDITABLE},
+                by=request.user,
+                reason=data["reason"],
+            )
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": data["name"]})
+            return redirect("election:campaign-detail", pk=campaign.pk)
+    # a refused form shows the campaign as saved in the breadcrumb, not as typed
+    campaign.refresh_from_db()
+    return render(request, "election/campaign_form.html", {"form": form, "campaign": campaign})
 
 
 @login_required

@@ -98,3 +98,28 @@ def assignment_ended_only_by_the_office(world: World, role: str, response: Any) 
         assert assignment.history.latest().history_change_reason == "Moved to another post"
     else:
         assert assignment.is_active
+
+
+def campaign_edit_data(world: World) -> dict[str, Any]:
+    campaign = running_campaign(world)
+    return {
+        "rule_set": campaign.rule_set_id,
+        "name": "Matrix campaign (edited)",
+        "starts_on": campaign.starts_on.isoformat(),
+        "party_election_on": campaign.party_election_on.isoformat(),
+        "election_on": campaign.election_on.isoformat(),
+        "reason": f"edited by {world.users['office'].username}",
+    }
+
+
+def campaign_edited_only_by_the_office(world: World, role: str, response: Any) -> None:
+    campaign = running_campaign(world)
+    user = world.users[role]
+    edits = campaign.history.filter(history_change_reason__startswith="edited by")
+    if role in ("office", "admin_user"):
+        assert edits.filter(history_user=user).exists()
+        assert Campaign.objects.get(pk=campaign.pk).name == "Matrix campaign (edited)"
+    elif user is not None:
+        assert not edits.filter(history_user=user).exists()
+    else:
+        assert not edits.filter(history_user__isnull=True).exists()

@@ -25,6 +25,14 @@ ENTRIES = {
     "election:campaign-list": Case(expect=office_only(OK)),
     "election:campaign-create": Case(expect=office_only(OK)),
     "election:campaign-detail": Case(kwargs=mc.campaign_pk, expect=office_only(OK)),
+    # the office renames the campaign (the rule set's period is checked in test_campaign_edit)
+    "election:campaign-edit": Case(
+        method="post",
+        kwargs=mc.campaign_pk,
+        data=mc.campaign_edit_data,
+        expect=office_only(FOUND),
+        after=mc.campaign_edited_only_by_the_office,
+    ),
     # a second start of a running campaign only re-enqueues the (idempotent) start
     "election:campaign-start": Case(
         method="post", kwargs=mc.campaign_pk, expect=office_only(FOUND)
