@@ -1,3 +1,6 @@
+"""The menu by role. It names the pages of every app, so it sits at the top of the house with the
+home pages (design.md §2), not in core."""
+
 from typing import Any
 
 from django.http import HttpRequest
