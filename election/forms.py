@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdField, InputRulesMixin, StyledFormMixin
@@ -40,7 +41,33 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class PlanDatesForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ConfirmChangeMixin(forms.Form):
+    """A hidden `confirm` field for a change that asks for confirmation when it breaks a time
+    limit (services.changes): the first submit shows what breaks and fills `confirm` with the key
+    of the proposed days; a second submit of the same days confirms it. Changing a day after the
+    warning changes the key, so the new days are checked again."""
+
+    confirm_fields: tuple[str, ...] = ()
+    confirm = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def change_key(self) -> str:
+        return "|".join(str(self.cleaned_data.get(f) or "") for f in self.confirm_fields)
+
+    def is_confirmed(self) -> bool:
+        return bool(self.cleaned_data.get("confirm")) and (
+            self.cleaned_data["confirm"] == self.change_key()
+        )
+
+    def ask_confirmation(self) -> None:
+        """Render the form again with `confirm` set to the proposed days' key."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data[self.add_prefix("confirm")] = self.change_key()
+        self.data = data
+
+
+class PlanDatesForm(ConfirmChangeMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    confirm_fields = ("election_on", "party_election_on", "committee_formed_on")
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason for the change"),
@@ -493,7 +520,8 @@ class PlanVotingForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg
         pass
 
 
-class PostponementForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class PostponementForm(ConfirmChangeMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    confirm_fields = ("new_on",)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

@@ -97,6 +97,19 @@ class StageSection:
     stage: PlanStage
     steps: list[PlanStep] = field(default_factory=list)
 
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.steps if s.status == PlanStep.Status.DONE)
+
+    @property
+    def red_count(self) -> int:
+        return sum(1 for s in self.steps if s.is_red)
+
+    @property
+    def is_finished(self) -> bool:
+        """Closed, or every step done (the plan page folds it)."""
+        return self.stage.is_closed or self.done_count == len(self.steps)
+
 
 def plan_sections(plan: CommunityPlan, *, today: date) -> list[StageSection]:
     """The plan's stages in order, each with its steps (two queries)."""

@@ -5,6 +5,8 @@ import mimetypes
 from collections.abc import Iterator
 from functools import partial
 from pathlib import PurePath
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.forms import Form, ModelForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,16 +44,11 @@ from ..permissions import (
 from ..selectors import plan_can_edit, plan_sections, step_files, step_row
 from ..selectors.terms import plan_voting_summary
 from ..selectors.worklist import worklist_page, worklist_scope
+from ..services.changes import ChangeNeedsConfirmation, StepImpact, plan_dates_change
 from ..services.evidence import FILE_TYPES, download_name
 from ..services.evidence import evidence_add as evidence_add_service
 from ..services.notices import notice_add as notice_add_service
-from ..services.plans import (
-    plan_dates_update,
-    plan_refresh_if_stale,
-    stage_close,
-    stage_reopen,
-    step_update,
-)
+from ..services.plans import plan_refresh_if_stale, stage_close, stage_reopen, step_update
 
 EDIT = "change_community"
 PAGE_SIZE = 30
@@ -66,14 +63,35 @@ def _in_worklist(request: AuthenticatedHttpRequest) -> bool:
     return request.GET.get("in") == "worklist"
 
 
+def _next_url(request: AuthenticatedHttpRequest) -> str:
+    """Where the user came from (`next`, in the query or the form), if it is a page of this site;
+    else "". A save returns there instead of the top of the plan."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and safe and url.startswith("/") else ""
+
+
+def _back_to(request: AuthenticatedHttpRequest, step: PlanStep) -> str:
+    """After a save without htmx: the page the user came from at the step's row, else the step
+    on its plan (the plan page opens the step's stage)."""
+    url = _next_url(request)
+    return f"{url.split('#')[0]}#step-{step.pk}" if url else _step_url(step)
+
+
 def _errors(form: Form | ModelForm) -> str:  # type: ignore[type-arg]
     """A form's error messages as one flash message (for forms posted from another page)."""
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _step_query(request: AuthenticatedHttpRequest) -> str:
-    """The query string that keeps a step's editor and row in the worklist's form."""
-    return "?in=worklist" if _in_worklist(request) else ""
+    """The query string that keeps a step's editor and row in the worklist's form, and the page
+    to return to after a save."""
+    params = {"in": "worklist"} if _in_worklist(request) else {}
+    if url := _next_url(request):
+        params["next"] = url
+    return f"?{urlencode(params)}" if params else ""
 
 
 def _row(request: AuthenticatedHttpRequest, step: PlanStep, *, saved: bool = False) -> HttpResponse:
@@ -109,21 +127,30 @@ def _download(file: FieldFile, filename: str, content_type: str = "") -> FileRes
 # --- the plan -------------------------------------------------------------------------------------
 
 
-@require_GET
-@login_required
-def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    # a plan an older rule engine computed is recomputed before it is shown
-    plan = plan_refresh_if_stale(plan=access_plan(request.user, pk))
+def _plan_page(
+    request: AuthenticatedHttpRequest,
+    plan: Any,
+    *,
+    dates_form: PlanDatesForm | None = None,
+    impact: list[StepImpact] | None = None,
+) -> HttpResponse:
+    """The plan page. Finished stages are folded, the current one open; the page opens at the
+    current stage unless it shows the days form again (an error, or steps to confirm)."""
     today = timezone.localdate()
-    can_edit = plan_can_edit(request.user, plan)
+    sections = plan_sections(plan, today=today)
+    current = next((s for s in sections if s.stage.template_id == plan.current_stage_id), None)
     return render(
         request,
         "election/plan_detail.html",
         {
             "plan": plan,
-            "sections": plan_sections(plan, today=today),
-            "can_edit": can_edit,
-            "dates_form": PlanDatesForm(instance=plan, initial={"version": plan.version}),
+            "sections": sections,
+            "current_stage": current.stage if current else None,
+            "can_edit": plan_can_edit(request.user, plan),
+            "dates_form": dates_form
+            or PlanDatesForm(instance=plan, initial={"version": plan.version}),
+            "dates_open": dates_form is not None,
+            "impact": impact or [],
             "voting": plan_voting_summary(plan),
             "can_postpone": campaigns_for_user(request.user).filter(pk=plan.campaign_id).exists(),
             "reopen_form": StageReopenForm(),
@@ -132,9 +159,19 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
+@login_required
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # a plan an older rule engine computed is recomputed before it is shown
+    plan = plan_refresh_if_stale(plan=access_plan(request.user, pk))
+    return _plan_page(request, plan)
+
+
 @require_POST
 @login_required
 def plan_dates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Move the plan's days. When the new days make a step red or overdue, the plan page comes
+    back with those steps listed and the form ready to confirm; nothing is saved until then."""
     plan = access_plan(request.user, pk, perm=EDIT)
     form = PlanDatesForm(request.POST, instance=plan)
     if not form.is_valid():
@@ -142,7 +179,7 @@ def plan_dates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(plan)
     data = form.cleaned_data
     try:
-        plan_dates_update(
+        plan_dates_change(
             plan=plan,
             version=data["version"],
             election_on=data["election_on"],
@@ -150,7 +187,12 @@ def plan_dates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             committee_formed_on=data["committee_formed_on"],
             by=request.user,
             reason=data["reason"],
+            confirmed=form.is_confirmed(),
         )
+    except ChangeNeedsConfirmation as e:
+        form.ask_confirmation()
+        messages.warning(request, str(e))
+        return _plan_page(request, plan, dates_form=form, impact=e.steps)
     except DomainError as e:
         messages.error(request, str(e))
     else:
@@ -167,21 +209,21 @@ def _editor(
     form: StepForm,
     *,
     error: str = "",
-    notice: str = "",
 ) -> HttpResponse:
     """The step's editor: its form, its files and notices, the upload form. A partial for htmx
-    (it replaces the step's row), else a page."""
+    (it replaces the step's row), else a page. Uploads and notices are swapped in place inside
+    it, so they never reset what the user typed in the form."""
     evidence, notices = step_files(step)
     context = {
         "step": step,
         "form": form,
         "error": error,
-        "notice": notice,
         "evidence": evidence,
         "notices": notices,
         "evidence_form": EvidenceForm(),
         "in_worklist": _in_worklist(request),
         "step_query": _step_query(request),
+        "back_url": _back_to(request, step),
     }
     template = "election/_step_edit.html" if request.htmx else "election/step_edit.html"
     return render(request, template, context)
@@ -191,8 +233,9 @@ def _editor(
 @login_required
 def step_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: the step's editor. POST: save through step_update, then the updated row (htmx) or
-    the plan (a plain form). A stale save shows the current values and says why; a refused one
-    (closed stage, a date still to come) shows the form again with the message."""
+    the page the user came from (`next`: the worklist with its filters), else the step on its
+    plan. A stale save shows the current values and says why; a refused one (closed stage, a date
+    still to come) shows the form again with the message."""
     step = access_step(request.user, pk, perm=EDIT)
     if request.method == "GET" and request.htmx and request.GET.get("show") == "row":
         return _row(request, step)  # the editor's Cancel
@@ -212,7 +255,7 @@ def step_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _editor(request, step, form, error=str(e))
     if not request.htmx:
         messages.success(request, _("“%(step)s” saved.") % {"step": step.template.title})
-        return redirect(_step_url(step))
+        return redirect(_back_to(request, step))
     return _row(request, saved, saved=True)
 
 
@@ -222,8 +265,9 @@ def step_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Upload a photo or PDF to a step; with htmx the step's editor comes back with the file
-    listed (or the reason it was refused), else the plan with a flash message."""
+    """Upload a photo or PDF to a step. With htmx only the editor's evidence part comes back
+    (the file listed, or the reason it was refused), so the step's form keeps what the user typed;
+    without, the page the user came from with a flash message."""
     step = access_step(request.user, pk, perm=EDIT)
     form = EvidenceForm(request.POST, request.FILES)
     error = notice = ""
@@ -241,13 +285,21 @@ def evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             notice = _("“%(name)s” attached.") % {"name": text_truncate(evidence.original_name)}
     if request.htmx:
-        step_form = StepForm(instance=step, initial={"version": step.version})
-        return _editor(request, step, step_form, error=error, notice=notice)
+        evidence_files, _notices = step_files(step)
+        context = {
+            "step": step,
+            "evidence": evidence_files,
+            "evidence_form": EvidenceForm(),
+            "error": error,
+            "notice": notice,
+            "step_query": _step_query(request),
+        }
+        return render(request, "election/_step_evidence.html", context)
     if error:
         messages.error(request, error)
     else:
         messages.success(request, notice)
-    return redirect(_step_url(step))
+    return redirect(_back_to(request, step))
 
 
 @require_GET
@@ -257,10 +309,31 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespons
     return _download(evidence.file, download_name(evidence.original_name, evidence.content_type))
 
 
+def _notices(request: AuthenticatedHttpRequest, step: PlanStep, *, saved: str = "") -> HttpResponse:
+    """The editor's notices part; with it, out of band, the step's flags (a notice can turn the
+    step red or lift the warning that it needs one)."""
+    step = access_step(request.user, step.pk, perm=EDIT)  # its red flag as just recomputed
+    _evidence, notices = step_files(step)
+    context = {
+        "step": step,
+        "notices": notices,
+        "saved": saved,
+        "step_query": _step_query(request),
+        "oob": True,
+    }
+    return render(request, "election/_step_notices.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def notice_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a public notice of a step. With htmx, inside the step's editor: GET the form in
+    place of the notices (`show=list`: the notices again, the form's Cancel), POST saves and
+    returns the notices; the step's own form is left as the user typed it. Without htmx, a page
+    that returns to where the user came from."""
     step = access_step(request.user, pk, perm=EDIT)
+    if request.htmx and request.method == "GET" and request.GET.get("show") == "list":
+        return _notices(request, step)
     form = NoticeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -273,13 +346,19 @@ def notice_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             form.add_error(None, str(e))
         else:
+            if request.htmx:
+                return _notices(request, step, saved=_("Public notice recorded."))
             messages.success(request, _("Public notice recorded."))
-            return redirect(_step_url(step))
-    return render(
-        request,
-        "election/notice_add.html",
-        {"step": step, "form": form, "places": NOTICE_PLACES},
-    )
+            return redirect(_back_to(request, step))
+    template = "election/_notice_form.html" if request.htmx else "election/notice_add.html"
+    context = {
+        "step": step,
+        "form": form,
+        "places": NOTICE_PLACES,
+        "step_query": _step_query(request),
+        "back_url": _back_to(request, step),
+    }
+    return render(request, template, context)
 
 
 @require_GET
@@ -346,8 +425,13 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     template = "election/worklist_rows.html" if request.htmx else "election/worklist.html"
-    return render(
-        request,
-        template,
-        {"form": form, "page": page, "query": query.urlencode(), "can_edit": scope.can_edit},
-    )
+    # an editor opened as a page (no htmx) returns here, with these filters, after a save
+    link_query = "?" + urlencode({"in": "worklist", "next": request.get_full_path()})
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_edit": scope.can_edit,
+        "link_query": link_query,
+    }
+    return render(request, template, context)

@@ -14,7 +14,8 @@ from core.http import AuthenticatedHttpRequest
 from ..forms import PlanVotingForm, PostponementForm
 from ..permissions import access_plan, access_plan_to_manage
 from ..selectors.terms import plan_voting_summary
-from ..services.terms import plan_postpone, postpone_latest_on
+from ..services.changes import ChangeNeedsConfirmation, StepImpact, plan_postpone_change
+from ..services.terms import postpone_latest_on
 from ..services.voting import VOTING_FIELDS, plan_voting_update, voting_rules_for
 
 EDIT = "change_community"
@@ -57,13 +58,16 @@ def plan_voting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_postpone_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """GET: the plan's postponements and the form. POST: postpone (the district office only)."""
+    """GET: the plan's postponements and the form. POST: postpone (the district office only);
+    when the new day makes a step red or overdue, the steps are listed and nothing is saved until
+    the same day is submitted again."""
     plan = access_plan_to_manage(request.user, pk)
     form = PostponementForm(request.POST or None, initial={"version": plan.version})
+    impact: list[StepImpact] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan_postpone(
+            plan_postpone_change(
                 plan=plan,
                 version=data["version"],
                 approved_by_body=data["approved_by_body"],
@@ -71,7 +75,12 @@ def plan_postpone_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 reason=data["reason"],
                 new_on=data["new_on"],
                 by=request.user,
+                confirmed=form.is_confirmed(),
             )
+        except ChangeNeedsConfirmation as e:
+            # nothing saved: list what breaks and ask for the same day again to confirm
+            impact = e.steps
+            form.ask_confirmation()
         except DomainError as e:
             form.add_error(None, str(e))
         else:
@@ -81,6 +90,7 @@ def plan_postpone_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "plan": plan,
         "form": form,
         "latest_on": postpone_latest_on(plan),
+        "impact": impact,
         "postponements": list(plan.postponements.select_related("created_by")),
     }
     return render(request, "election/plan_postpone.html", context)
