@@ -1,8 +1,13 @@
 /* The district dashboard's charts (ECharts, served from static/vendor).
  *
  * Data and labels come from the page: <script type="application/json" id="dashboard-data">,
- * written by Django's json_script. Nothing is fetched. Clicking a bar, a funnel layer or a point
- * opens the list behind it (each item carries its `url`). Charts follow their container's size.
+ * written by Django's json_script. Nothing is fetched. Clicking a bar or a point opens the list
+ * behind it (each item carries its `url`). Charts follow their container's size.
+ *
+ * Numbers carry a thousands separator (1,234) and percentages read the Chinese way (48%), the same
+ * as the weekly report (reports/formatting.py). The stages chart has one bar per stage, in the
+ * procedure's order from the top, labelled with the stage's name; its axis ends at the number of
+ * plans (the container's data-plans), so a bar's length is the share of plans past the stage.
  */
 (function () {
   "use strict";
@@ -35,12 +40,31 @@
     return text.length > 8 ? text.slice(0, 8) + "…" : text;
   }
 
+  function thousands(value) {
+    if (value === null || value === undefined || value === "") {
+      return "–";
+    }
+    var sign = value < 0 ? "-" : "";
+    return sign + String(Math.round(Math.abs(value))).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+
+  function percent(value) {
+    if (value === null || value === undefined || value === "") {
+      return "–";
+    }
+    var rounded = Math.round(value * 10) / 10;
+    return (rounded === Math.round(rounded) ? thousands(rounded) : String(rounded)) + "%";
+  }
+
   var red = "#b3261e";
   var streets = data.streets || [];
   mount("chart-streets", {
-    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    tooltip: { trigger: "item", formatter: "{b}: {c} %" },
-    xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value} %" } },
+    grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: "item",
+      formatter: function (p) { return p.name + ": " + percent(p.value); },
+    },
+    xAxis: { type: "value", max: 100, axisLabel: { formatter: percent } },
     yAxis: {
       type: "category",
       inverse: true,
@@ -53,32 +77,59 @@
         name: labels.pct_done,
         data: streets.map(function (s) { return { value: s.value, url: s.url }; }),
         itemStyle: { color: red },
-        label: { show: true, position: "right", formatter: "{c} %" },
+        label: {
+          show: true,
+          position: "right",
+          formatter: function (p) { return percent(p.value); },
+        },
         cursor: "pointer",
       },
     ],
   });
 
-  var funnel = data.funnel || [];
-  var most = Math.max.apply(null, [1].concat(funnel.map(function (s) { return s.value; })));
+  // one bar per stage, in the procedure's order (the data's), the first stage at the top
+  var stages = data.funnel || [];
+  var stagesElement = document.getElementById("chart-funnel");
+  var plans = stagesElement ? Number(stagesElement.getAttribute("data-plans")) || 0 : 0;
+  function stageShare(value) {
+    return plans ? " (" + percent(Math.floor((value * 100) / plans)) + ")" : "";
+  }
   mount("chart-funnel", {
-    tooltip: { trigger: "item", formatter: "{b}: {c}" },
+    grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: "item",
+      formatter: function (p) {
+        var of = plans ? " / " + thousands(plans) : "";
+        return p.name + ": " + thousands(p.value) + of + stageShare(p.value);
+      },
+    },
+    xAxis: {
+      type: "value",
+      max: plans || null,
+      minInterval: 1,
+      axisLabel: { formatter: thousands, hideOverlap: true },
+    },
+    yAxis: {
+      type: "category",
+      inverse: true,
+      data: stages.map(function (s) { return s.name; }),
+      axisLabel: { formatter: shorten, interval: 0, fontSize: 11 },
+      axisTick: { show: false },
+    },
     series: [
       {
-        type: "funnel",
+        type: "bar",
         name: labels.completed,
-        sort: "none",
-        min: 0,
-        max: most,
-        minSize: "4%",
-        left: "5%",
-        width: "90%",
-        top: 8,
-        bottom: 8,
-        gap: 1,
-        label: { show: true, position: "inside", formatter: "{c}", fontSize: 10 },
-        itemStyle: { color: red, borderColor: "#fff", borderWidth: 1 },
-        data: funnel,
+        data: stages.map(function (s) { return { value: s.value, url: s.url }; }),
+        itemStyle: { color: red },
+        barMaxWidth: 14,
+        barCategoryGap: "25%",
+        label: {
+          show: true,
+          position: "right",
+          fontSize: 11,
+          formatter: function (p) { return thousands(p.value); },
+        },
         cursor: "pointer",
       },
     ],
@@ -87,14 +138,14 @@
   var overdue = data.overdue || { dates: [], overdue: [], red: [] };
   mount("chart-overdue", {
     grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", valueFormatter: thousands },
     legend: { top: 0, data: [labels.overdue, labels.red] },
     xAxis: {
       type: "category",
       data: overdue.dates,
       axisLabel: { formatter: function (d) { return d.slice(5); } },
     },
-    yAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: thousands } },
     series: [
       { type: "line", name: labels.overdue, data: overdue.overdue, itemStyle: { color: "#e0a800" } },
       { type: "line", name: labels.red, data: overdue.red, itemStyle: { color: red } },
