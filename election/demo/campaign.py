@@ -403,40 +403,56 @@ def _demo_assignments(
 
 
 def _demo_snapshots(campaign: Campaign, *, today: date) -> None:
-    """The dashboard's counts for today, and a plausible 30-day history before it.
+    """The dashboard's counts for today (the real ones, from the rollups), and a plausible 30-day
+    history before it.
 
     The history is recounted from the steps as they stand: a step counts as done from its done
     date, as overdue on the days after its due date while it was not done yet, and as red from
-    the day it was done.
+    the day it was done. The overdue and red counts are then smoothed (a centred weekly mean, which
+    ends at today's real count), since the demo's done dates bunch up after the due dates and a
+    recount alone zigzags from one day to the next.
     """
     rollups.rollup_refresh(campaign_id=campaign.pk, today=today)
+    real = rollups.snapshot_write(campaign_id=campaign.pk, on=today)
     steps = list(
         PlanStep.objects.filter(plan__campaign=campaign).values_list("due_on", "done_on", "is_red")
     )
-    rows = []
-    for back in range(DEMO_SNAPSHOT_DAYS - 1, 0, -1):
-        day = today - timedelta(days=back)
+    days = [today - timedelta(days=back) for back in range(DEMO_SNAPSHOT_DAYS - 1, 0, -1)]
+    done_counts, red_counts, overdue_counts = [], [], []
+    for day in days:
         done = [d is not None and d <= day for _due, d, _red in steps]
-        rows.append(
-            CampaignSnapshot(
-                campaign=campaign,
-                on=day,
-                steps_total=len(steps),
-                steps_done=sum(done),
-                steps_red=sum(
-                    1
-                    for (_due, d, red), is_done in zip(steps, done, strict=True)
-                    if red and is_done
-                ),
-                steps_overdue=sum(
-                    1
-                    for (due, _d, _red), is_done in zip(steps, done, strict=True)
-                    if not is_done and due is not None and due < day
-                ),
+        done_counts.append(sum(done))
+        red_counts.append(
+            sum(1 for (_due, d, red), is_done in zip(steps, done, strict=True) if red and is_done)
+        )
+        overdue_counts.append(
+            sum(
+                1
+                for (due, _d, _red), is_done in zip(steps, done, strict=True)
+                if not is_done and due is not None and due < day
             )
         )
-    CampaignSnapshot.objects.bulk_create(rows)
-    # the dashboard's own writer for today, once it exists; a plain count until then
-    write_today = getattr(rollups, "snapshot_write", None)
-    if write_today is not None:
-        write_today(campaign_id=campaign.pk, on=today)
+    overdue = _smoothed([*overdue_counts, real.steps_overdue])
+    red = _smoothed([*red_counts, real.steps_red])
+    CampaignSnapshot.objects.bulk_create(
+        CampaignSnapshot(
+            campaign=campaign,
+            on=day,
+            steps_total=len(steps),
+            steps_done=done_counts[i],
+            steps_red=red[i],
+            steps_overdue=overdue[i],
+        )
+        for i, day in enumerate(days)
+    )
+
+
+def _smoothed(values: list[int], *, half_window: int = 3) -> list[int]:
+    """A centred moving mean of `values` (fewer neighbours at the ends); the last value is kept as
+    it is, so that the series ends on it."""
+    out = []
+    for i in range(len(values)):
+        window = values[max(0, i - half_window) : i + half_window + 1]
+        out.append(round(sum(window) / len(window)))
+    out[-1] = values[-1]
+    return out

@@ -109,7 +109,7 @@ def scale_campaign_seed(*, district: Any, by: User | None, rng: random.Random) -
         ]
         _plans_write(campaign, drafts, committees, by=by, rng=rng)
     rollup_refresh(campaign_id=campaign.pk, today=today)
-    _snapshots_write(campaign, today=today, rng=rng)
+    _snapshots_write(campaign, today=today)
     return str(
         _("Campaign “%(name)s” under “%(rules)s”: %(plans)s plans.")
         % {"name": campaign.name, "rules": rule_set.name, "plans": len(communities)}
@@ -268,14 +268,14 @@ def _plans_write(
     rows_insert(SeatPlan, ["plan_id", "body", "planned_seats"], seat_rows, by=by)
 
 
-def _snapshots_write(campaign: Any, *, today: date, rng: random.Random) -> None:
+def _snapshots_write(campaign: Any, *, today: date) -> None:
     """Today's snapshot from the rollups, and a synthetic month before it: fewer steps done and
-    an overdue count that wanders towards today's."""
+    an overdue count that rises steadily to today's (no day-to-day noise: a chart of it reads as
+    a trend)."""
     last = snapshot_write(campaign_id=campaign.pk, on=today)
     history = []
     for days_ago in range(SCALE_SNAPSHOT_DAYS - 1, 0, -1):
         share = 1 - days_ago / (SCALE_SNAPSHOT_DAYS * 1.5)
-        wobble = rng.uniform(0.8, 1.2)
         history.append(
             CampaignSnapshot(
                 campaign=campaign,
@@ -283,7 +283,7 @@ def _snapshots_write(campaign: Any, *, today: date, rng: random.Random) -> None:
                 steps_total=last.steps_total,
                 steps_done=round(last.steps_done * share),
                 steps_red=round(last.steps_red * share),
-                steps_overdue=round(last.steps_overdue * (0.5 + share / 2) * wobble),
+                steps_overdue=round(last.steps_overdue * (0.5 + share / 2)),
             )
         )
     CampaignSnapshot.objects.bulk_create(history)
