@@ -266,6 +266,14 @@ class StepTemplate(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def legal_basis_for(self, track: str) -> str:
+        """The law this step cites for a community of election `track` (`Community.Track`): a
+        community electing under the villagers' committee law cites `legal_basis_village` when
+        there is one; every other community `legal_basis`."""
+        if track == Community.Track.VILLAGE and self.legal_basis_village:
+            return self.legal_basis_village
+        return self.legal_basis
+
 
 class SeatRule(models.Model):
     """The legal range of seats of one committee, and whether a woman member is required."""
@@ -636,6 +644,12 @@ class PlanStep(models.Model):
 
     def __str__(self) -> str:
         return self.template.title
+
+    @property
+    def legal_basis(self) -> str:
+        """The law this step cites, for its community's election track (load `template` and
+        `plan__community` with it)."""
+        return self.template.legal_basis_for(self.plan.community.election_track)
 
 
 _PLAIN_SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")

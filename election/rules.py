@@ -36,9 +36,6 @@ ONE_DAY = timedelta(days=1)
 #   1: each step cites the law of its community's track; reasons say by how many days.
 ENGINE_VERSION = 1
 
-# the election track that elects under the villagers' committee law (`Community.Track`)
-VILLAGE_TRACK = "village"
-
 
 @dataclass(frozen=True)
 class WorkCalendar:
@@ -334,9 +331,7 @@ def legal_basis(template: StepTemplate, track: str) -> str:
     """The law the step cites for a community of election `track`: a village-converted
     community electing under the villagers' committee law cites `legal_basis_village` when the
     rule set gives one; every other community (and every step without one) `legal_basis`."""
-    if track == VILLAGE_TRACK and template.legal_basis_village:
-        return template.legal_basis_village
-    return template.legal_basis
+    return template.legal_basis_for(track)
 
 
 def red_reason(

@@ -1,4 +1,5 @@
-"""The worklist: the open steps of a user's plans, most urgent first, a page at a time."""
+"""The worklist: the open steps of a user's plans, most urgent first, a page at a time; with the
+red filter, every step that breaks a time limit, open or done."""
 
 import sys
 from collections.abc import Iterator
@@ -104,19 +105,24 @@ def _few_ids(plans: QuerySet[CommunityPlan]) -> list[int] | None:
 def _open_steps(
     scope: WorklistScope, filters: WorklistFilters, *, today: date
 ) -> QuerySet[PlanStep]:
-    """The open steps of the scope's plans that pass the filters, unordered."""
+    """The steps of the scope's plans that pass the filters, unordered: the open ones, and with
+    a red filter ("red", "late") also the done steps that break a time limit (red means the law
+    was broken, whether the step is open or done)."""
     plans = scope.plans.values("pk") if scope.plan_ids is None else scope.plan_ids
-    steps = PlanStep.objects.filter(plan__in=plans).exclude(status=PlanStep.Status.DONE)
+    steps = PlanStep.objects.filter(plan__in=plans)
+    is_open = ~Q(status=PlanStep.Status.DONE)
+    if filters.flag == "red":
+        steps = steps.filter(is_red=True)
+    elif filters.flag == "overdue":
+        steps = steps.filter(is_open, due_on__lt=today)
+    elif filters.flag == "late":
+        steps = steps.filter(Q(is_red=True) | (is_open & Q(due_on__lt=today)))
+    else:
+        steps = steps.filter(is_open)
     if filters.community:
         steps = steps.filter(plan__community__name__icontains=filters.community)
     if filters.stage:
         steps = steps.filter(stage__template_id=filters.stage)
-    if filters.flag == "red":
-        steps = steps.filter(is_red=True)
-    elif filters.flag == "overdue":
-        steps = steps.filter(due_on__lt=today)
-    elif filters.flag == "late":
-        steps = steps.filter(Q(is_red=True) | Q(due_on__lt=today))
     return steps.order_by()
 
 
@@ -206,6 +212,8 @@ class WorklistSteps:
         self._total: int | None = None
         self._urgent: list[_Group] | None = None
         self._later: list[_Group] | None = None
+        # the red filters list done steps too (the page says "steps", not "open steps")
+        self.shows_done = False
 
     def _count_groups(self, steps: QuerySet[PlanStep]) -> list[_Group]:
         rows = steps.values_list("is_red", "due_on").annotate(n=Count("pk")).order_by()
@@ -282,7 +290,12 @@ class WorklistSteps:
             .values("pk")[start - before : stop - before]
         )
         rows = PlanStep.objects.filter(pk__in=ids).annotate(urgency=_urgency(self._today))
-        return list(steps_for_rows(rows, today=self._today).order_by(*WORKLIST_ORDER))
+        found = list(steps_for_rows(rows, today=self._today).order_by(*WORKLIST_ORDER))
+        for step in found:
+            # an overdue step says by how many days (逾期 3 天)
+            if step.is_overdue and step.due_on is not None:  # type: ignore[attr-defined]
+                step.overdue_days = (self._today - step.due_on).days  # type: ignore[attr-defined]
+        return found
 
 
 def _on_or_before(due_on: date | None, soon: date) -> bool:
@@ -305,7 +318,9 @@ def worklist_steps(
     """
     steps = _open_steps(scope, filters, today=today)
     if filters != WorklistFilters():
-        return WorklistSteps(steps, today=today)
+        found = WorklistSteps(steps, today=today)
+        found.shows_done = filters.flag in ("red", "late")
+        return found
     if scope.plan_ids is None:
         plans = scope.plans.order_by()
     else:
