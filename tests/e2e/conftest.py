@@ -1,6 +1,7 @@
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,3 +42,12 @@ def desktop(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """Where page screenshots go: $SCREENSHOT_DIR, else `.test-artifacts/screenshots/` (ignored)."""
+    root = Path(__file__).resolve().parents[2]
+    path = Path(os.environ.get("SCREENSHOT_DIR") or root / ".test-artifacts" / "screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
