@@ -168,7 +168,8 @@ def _plan_draft(
             if done_on is not None:
                 done[t.pk] = done_on
                 anchor = rules.anchor_date(t, dates, done)
-                reason = rules.violation(t, anchor=anchor, checked=done_on)
+                broken = rules.violation(t, anchor=anchor, checked=done_on)
+                reason = rules.red_reason(t, [broken] if broken else [], track=track)
                 status = PlanStep.Status.DONE
             elif first_open and rng.random() < 0.5:
                 status, first_open = PlanStep.Status.IN_PROGRESS, False
@@ -204,6 +205,7 @@ def _plans_write(
                 sum(1 for s in all_steps if s[4]),
                 min((s[2] for s in open_steps if s[2]), default=None),
                 current.pk if current else None,
+                rules.ENGINE_VERSION,
             )
         )
     plan_ids = rows_insert(
@@ -218,6 +220,7 @@ def _plans_write(
             "steps_red",
             "next_due_on",
             "current_stage_id",
+            "engine_version",
         ],
         plan_rows,
         by=by,

@@ -9,6 +9,7 @@ hour, and when a plan's page opens) recomputes the marked plans as the current e
 # ruff: noqa: RUF001
 
 import importlib
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -274,3 +275,11 @@ def test_the_shipped_rule_sets_give_a_basis_per_track(db: None) -> None:
         handover = StepTemplate.objects.get(stage__rule_set__code=code, code="handover")
         assert VILLAGE_LAW in handover.legal_basis_village
         assert VILLAGE_LAW not in handover.legal_basis.replace(CITY_LAW, "")
+
+
+def test_the_scale_seeder_writes_plans_the_current_engine_computed(db: None) -> None:
+    from django.core.management import call_command
+
+    call_command("seed_scale", communities=40, stdout=io.StringIO())
+    assert CommunityPlan.objects.exists()
+    assert not plans_stale().exists()
