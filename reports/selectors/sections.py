@@ -18,8 +18,6 @@ from .snapshot import RED_FLAGS_LIMIT, PlanStageCount, ReportSnapshot
 BEHIND_SCHEDULE_LIMIT = 50
 SEAT_WARNINGS_LIMIT = 30
 
-_FIGURES = ("total", "done", "red", "overdue")
-
 
 def _pct(part: int, whole: int) -> int | None:
     """Whole percent, rounded down so that 100 % means everything (None: nothing to count)."""
@@ -27,7 +25,13 @@ def _pct(part: int, whole: int) -> int | None:
 
 
 def _sums(counts: list[PlanStageCount]) -> dict[str, int]:
-    return {key: sum(getattr(c, key) for c in counts) for key in _FIGURES}
+    total = done = red = overdue = 0
+    for c in counts:
+        total += c.total
+        done += c.done
+        red += c.red
+        overdue += c.overdue
+    return {"total": total, "done": done, "red": red, "overdue": overdue}
 
 
 def appendix(snap: ReportSnapshot) -> list[dict[str, Any]]:
@@ -56,8 +60,10 @@ def streets_by_stages(snap: ReportSnapshot) -> dict[str, Any]:
     """Per street and stage: steps done of all (percent), overdue and red; per stage the same
     and the plans that completed it."""
     cells: dict[int, dict[int, list[PlanStageCount]]] = defaultdict(lambda: defaultdict(list))
+    by_stage: dict[int, list[PlanStageCount]] = defaultdict(list)
     for count in snap.plan_stages:
         cells[count.street_id][count.stage_id].append(count)
+        by_stage[count.stage_id].append(count)
     names = snap.street_names
     rows = []
     for street_id in sorted(cells, key=lambda pk: (names.get(pk, ""), pk)):
@@ -85,7 +91,7 @@ def streets_by_stages(snap: ReportSnapshot) -> dict[str, Any]:
         )
     per_stage = []
     for stage in snap.stages:
-        counts = [c for c in snap.plan_stages if c.stage_id == stage["pk"]]
+        counts = by_stage.get(stage["pk"], [])
         sums = _sums(counts)
         per_stage.append(
             {

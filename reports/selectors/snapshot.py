@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Sum
@@ -47,9 +47,9 @@ RED_FLAGS_LIMIT = 50
 AUDIT_HANDOVER_STAGES = ("departure-audit", "handover")
 
 
-@dataclass(frozen=True)
-class PlanStageCount:
-    """One plan's steps in one stage, counted as of the report's day."""
+class PlanStageCount(NamedTuple):
+    """One plan's steps in one stage, counted as of the report's day (a tuple: a district of
+    20,000 communities has hundreds of thousands of them)."""
 
     plan_id: int
     street_id: int
@@ -147,17 +147,18 @@ def _plan_stage_counts(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    # every group has a plan stage, so COUNT is a number; a SUM over no step is NULL
     return [
         PlanStageCount(
-            plan_id=plan_id,
-            street_id=street_id,
-            stage_id=stage_id,
-            is_closed=bool(is_closed),
-            total=int(total or 0),
-            done=int(done or 0),
-            red=int(red or 0),
-            overdue=int(overdue or 0),
-            done_in_week=int(in_week or 0),
+            plan_id,
+            street_id,
+            stage_id,
+            bool(is_closed),
+            total,
+            done or 0,
+            red or 0,
+            overdue or 0,
+            in_week or 0,
         )
         for plan_id, street_id, stage_id, is_closed, total, done, red, overdue, in_week in rows
     ]

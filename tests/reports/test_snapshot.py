@@ -188,3 +188,23 @@ def test_the_sections_are_built_without_a_query(
 
     # every query of the report is the snapshot's (or the campaign's, before it)
     assert at_snapshot_end == [len(queries.captured_queries)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_snapshot_is_read_in_one_of_its_own(
+    district: Any,
+    started: Campaign,
+) -> None:
+    # as a worker runs it: no transaction around the report, so the snapshot opens its own
+    # (PostgreSQL: REPEATABLE READ, read only) and closes it
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as queries:
+        figures = _figures(_context(district))
+
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    if connection.vendor == "postgresql":
+        assert any("REPEATABLE READ" in s for s in sql)
+    # the snapshot's reads lie between one BEGIN (or SET TRANSACTION) and one COMMIT
+    assert sum(1 for s in sql if s.startswith("COMMIT")) <= 1
+    assert not connection.in_atomic_block
+    assert figures["done"][0] == 3
