@@ -94,10 +94,10 @@ def look_at(
             if tab.url.endswith("/accounts/login/") or "/accounts/login/?" in tab.url:
                 findings.add("sent to the sign-in page")
                 continue
-            if phone and tab.evaluate(
-                "document.scrollingElement.scrollWidth > window.innerWidth + 1"
-            ):
-                wide = tab.evaluate("document.scrollingElement.scrollWidth")
+            # a mobile browser widens its layout viewport (and window.innerWidth) to fit content
+            # that overflows, so the page is measured against the phone's own width
+            wide = tab.evaluate("document.scrollingElement.scrollWidth")
+            if phone and wide > width + 1:
                 findings.add(f"wider than the screen ({wide} px)")
             name = page.name.replace(":", "_")
             tab.screenshot(path=str(out / f"{name}-{width}.png"), full_page=True)
