@@ -99,12 +99,12 @@ LIMITS = [
     Limit(
         "party-meeting",
         PARTY_E,
-        "党员大会应于确定的日期召开；有选举权的到会党员超过应到会党员的五分之四，会议有效，实际晚于1日",
+        "党员大会应于确定的日期召开；有选举权的到会党员超过应到会党员的五分之四，会议有效，实际晚 1 天",
     ),
     Limit(
         "party-secretary",
         PARTY_E,
-        "新一届委员会第一次全体会议选举书记、副书记，应于党员大会当日进行，实际晚于1日",
+        "新一届委员会第一次全体会议选举书记、副书记，应于党员大会当日进行，实际晚 1 天",
     ),
     # PARTY_E + 7 is a Sunday: the period ends on the next working day (民法典 art. 203)
     Limit(
@@ -125,8 +125,8 @@ LIMITS = [
     Limit("meet-voters", E - days(1), "选举日前应组织候选人与选民见面，实际为当日，少 1 天"),
     Limit("notice-election", E - days(1), "选举公告应于选举日前发布，实际为当日，少 1 天"),
     Limit("notice-proxy", E - days(1), "委托投票名单应于选举日前公布，实际为当日，少 1 天"),
-    Limit("vote-cast", E, "投票应于选举日进行，实际晚于1日"),
-    Limit("count-announce", E, "选举结果应当场公布，实际晚于1日"),
+    Limit("vote-cast", E, "投票应于选举日进行，实际晚 1 天"),
+    Limit("count-announce", E, "选举结果应当场公布，实际晚 1 天"),
     Limit(
         "handover",
         E + days(10),
