@@ -256,6 +256,18 @@ def test_grant_service_refuses_inactive_users(street: Any, admin_user: User) -> 
         grant_assign(user=user, obj=street, level="view", by=admin_user)
 
 
+def test_the_office_grant_goes_only_on_a_whole_district(
+    street: Any, community: Any, district: Any, admin_user: User
+) -> None:
+    # accounts learns which level takes the office grant from the hierarchy's registration
+    user = UserFactory()
+    for obj in (street, community):
+        with pytest.raises(GrantError):
+            grant_assign(user=user, obj=obj, level="manage", by=admin_user)
+    assert grant_assign(user=user, obj=district, level="manage", by=admin_user)
+    assert DistrictUserObjectPermission.objects.filter(user=user).count() == 5
+
+
 def test_revoke_service_refuses_to_revoke_ones_own_grant(office: User, district: Any) -> None:
     with pytest.raises(GrantError):
         grant_revoke(user=office, obj=district, by=office)
