@@ -31,8 +31,8 @@ NOT_LINKED = {
     "communities:import-status": "polled by the upload's page",
 }
 
-# Links another piece of work in progress adds, on pages this test's owner does not edit; each is
-# checked to be still missing, so the entry goes once the link lands. (role, URL name): where.
+# Links still missing on pages owned elsewhere (reported to their owners): each is checked to be
+# still missing, so its entry must go once the link lands. (role, URL name): the page to fix.
 AWAITING_LINKS = {
     # the plan page's step rows show a read-only reader the count of files and notices, but link
     # neither (the links are only in the step editor, which readers may not open)
