@@ -95,6 +95,12 @@ def _step_query(request: AuthenticatedHttpRequest) -> str:
 
 
 def _row(request: AuthenticatedHttpRequest, step: PlanStep, *, saved: bool = False) -> HttpResponse:
+    """A step's row, sent back in place. On the worklist, its Edit link opened as a page returns
+    to the worklist as the browser shows it (htmx names the current address; same site only)."""
+    here = request.htmx.current_url_abs_path if request.htmx else None
+    link_query = ""
+    if _in_worklist(request) and here:
+        link_query = f"?{urlencode({'in': 'worklist', 'next': here})}"
     return render(
         request,
         "election/_step_row.html",
@@ -103,6 +109,7 @@ def _row(request: AuthenticatedHttpRequest, step: PlanStep, *, saved: bool = Fal
             "can_edit": True,
             "show_community": _in_worklist(request),
             "step_query": _step_query(request),
+            "link_query": link_query,
             "just_saved": saved,
         },
     )
@@ -224,6 +231,8 @@ def _editor(
         "in_worklist": _in_worklist(request),
         "step_query": _step_query(request),
         "back_url": _back_to(request, step),
+        # as a page, the form posts plainly, so that a save returns where the user came from
+        "as_page": not request.htmx,
     }
     template = "election/_step_edit.html" if request.htmx else "election/step_edit.html"
     return render(request, template, context)

@@ -12,7 +12,7 @@
     for (var d = target.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
       d.open = true;
     }
-    target.scrollIntoView({ block: "start" });
+    target.scrollIntoView({ block: "start", behavior: "instant" });
     return true;
   }
 
@@ -20,7 +20,7 @@
     var stages = document.getElementById("plan-stages");
     var current = stages && stages.dataset.openAt && document.getElementById(stages.dataset.openAt);
     if (current) {
-      current.scrollIntoView({ block: "start" });
+      current.scrollIntoView({ block: "start", behavior: "instant" });
     }
   }
   window.addEventListener("hashchange", openTarget);

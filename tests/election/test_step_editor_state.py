@@ -246,6 +246,9 @@ def test_the_editor_page_keeps_the_return_address_in_its_forms(
     assert f'href="{notice_url(step)}{kept}"' in body
     # Cancel goes back to the worklist, at the step's row
     assert f'href="{WORKLIST.replace("&", "&amp;")}#step-{step.pk}"' in body
+    # as a page, the step's form posts plainly (the save redirects back); its parts stay in place
+    assert f'hx-post="{edit_url(step)}' not in body
+    assert f'hx-post="{reverse("election:evidence-add", args=[step.pk])}' in body
 
 
 def test_a_notice_recorded_on_its_own_page_returns_where_the_user_came_from(
