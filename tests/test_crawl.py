@@ -150,10 +150,19 @@ def _next_links(response: Any) -> Iterator[str]:
     content_type = response.get("Content-Type", "")
     if response.status_code != 200 or not content_type.startswith("text/html"):
         # a download: fetched (it answered) but not parsed
-        if getattr(response, "streaming", False):
-            response.close()
+        _drain(response)
         return
     yield from links_of(response.content.decode())
+
+
+def _drain(response: Any) -> None:
+    """Read a streamed download to its end without parsing it.
+
+    The test client closes a streamed response when its content is read; closing it directly
+    would fire `request_finished`, which closes the test's database connection (PostgreSQL).
+    """
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)
 
 
 def _missing(pages: list[Page], result: Crawl, allowed: set[str]) -> list[str]:
