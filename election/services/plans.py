@@ -373,13 +373,17 @@ def plans_refresh_stale(
     """Recompute the plans an older engine computed, oldest first, at most `limit` (None: all),
     or only those of `plan_ids` that are stale. Each plan in its own transaction, locked, and
     checked again under the lock, so two runs at once recompute each plan once. The steps that
-    change get history reason "recomputed" (no user: the system). Idempotent. Returns how many
-    plans were recomputed."""
+    change get history reason "recomputed" (no user: the system). The dashboard's counts are
+    refreshed once per campaign and street that changed, after the run. Idempotent. Returns how
+    many plans were recomputed."""
+    from ..tasks import rollup_refresh_task
+
     stale = plans_stale()
     if plan_ids is not None:
         stale = stale.filter(pk__in=list(plan_ids))
     ids = list(stale.order_by("pk").values_list("pk", flat=True)[:limit])
     done = 0
+    streets: set[tuple[int, int]] = set()
     for pk in ids:
         with transaction.atomic():
             plan = (
@@ -391,8 +395,10 @@ def plans_refresh_stale(
             if plan is None:
                 continue  # recomputed meanwhile
             if plan_refresh(plan=plan, today=today):
-                _after_commit_rollup(plan)
+                streets.add((plan.campaign_id, plan.community.street_id))
             done += 1
+    for campaign_id, street_id in sorted(streets):
+        enqueue_on_commit(rollup_refresh_task, campaign_id=campaign_id, street_id=street_id)
     return done
 
 

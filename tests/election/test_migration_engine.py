@@ -283,3 +283,23 @@ def test_the_scale_seeder_writes_plans_the_current_engine_computed(db: None) -> 
     call_command("seed_scale", communities=40, stdout=io.StringIO())
     assert CommunityPlan.objects.exists()
     assert not plans_stale().exists()
+
+
+def test_the_dashboard_counts_the_recomputed_red_steps_once_per_street(
+    plans: dict[str, CommunityPlan],
+    admin_user: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.db.models import Sum
+
+    from election.models import StreetStageRollup
+
+    for plan in plans.values():
+        _post_voter_list_late(plan, admin_user)
+    MIGRATION.plans_mark_stale(django_apps, None)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert plans_refresh_stale() == 2
+    # both communities are of one street: one recount
+    assert len(callbacks) == 1
+    red = StreetStageRollup.objects.aggregate(n=Sum("steps_red"))["n"]
+    assert red == 2
