@@ -85,9 +85,18 @@ def steps_for_rows(steps: QuerySet[PlanStep], *, today: date) -> QuerySet[PlanSt
     )
 
 
+def step_overdue_days(step: PlanStep, *, today: date) -> PlanStep:
+    """Set `overdue_days` on a step of `steps_for_rows` that is overdue: by how many days (the
+    row says 逾期 3 天). Returns the step."""
+    if step.is_overdue and step.due_on is not None:  # type: ignore[attr-defined]
+        step.overdue_days = (today - step.due_on).days  # type: ignore[attr-defined]
+    return step
+
+
 def step_row(step: PlanStep, *, today: date) -> PlanStep:
     """One step, fetched again with what its row shows (after a save)."""
-    return steps_for_rows(PlanStep.objects.filter(pk=step.pk), today=today).get()
+    row = steps_for_rows(PlanStep.objects.filter(pk=step.pk), today=today).get()
+    return step_overdue_days(row, today=today)
 
 
 @dataclass
@@ -119,7 +128,7 @@ def plan_sections(plan: CommunityPlan, *, today: date) -> list[StageSection]:
     }
     steps = steps_for_rows(PlanStep.objects.filter(plan=plan), today=today).order_by("order")
     for step in steps:
-        sections[step.stage_id].steps.append(step)
+        sections[step.stage_id].steps.append(step_overdue_days(step, today=today))
     return list(sections.values())
 
 

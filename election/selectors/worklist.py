@@ -32,7 +32,7 @@ from ..models import (
     StageTemplate,
 )
 from ..permissions import plans_for_user
-from . import steps_for_rows
+from . import step_overdue_days, steps_for_rows
 
 # open steps due within this many days count as "due soon" on the worklist
 DUE_SOON_DAYS = 7
@@ -290,12 +290,8 @@ class WorklistSteps:
             .values("pk")[start - before : stop - before]
         )
         rows = PlanStep.objects.filter(pk__in=ids).annotate(urgency=_urgency(self._today))
-        found = list(steps_for_rows(rows, today=self._today).order_by(*WORKLIST_ORDER))
-        for step in found:
-            # an overdue step says by how many days (逾期 3 天)
-            if step.is_overdue and step.due_on is not None:  # type: ignore[attr-defined]
-                step.overdue_days = (self._today - step.due_on).days  # type: ignore[attr-defined]
-        return found
+        found = steps_for_rows(rows, today=self._today).order_by(*WORKLIST_ORDER)
+        return [step_overdue_days(step, today=self._today) for step in found]
 
 
 def _on_or_before(due_on: date | None, soon: date) -> bool:

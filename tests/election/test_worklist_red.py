@@ -154,3 +154,12 @@ def test_the_red_filter_costs_the_same_queries_for_3_and_30_communities(
     assert shown == 30
     assert large == small
     assert small <= 12
+
+
+def test_the_plan_page_says_by_how_many_days_a_step_is_overdue(
+    running_campaign: Campaign, community: Any, street_official: User, as_user: Any
+) -> None:
+    forums = step_of(community, "forums")
+    body = as_user(street_official).get(forums.plan.get_absolute_url()).content.decode()
+    row = body[body.index(f'id="step-{forums.pk}"') :]
+    assert "逾期 20 天" in row[: row.find('id="step-', 1)]
