@@ -1,5 +1,6 @@
 // The plan page: finished stages are folded (<details>). Open the stage of the step the address
-// points at (#step-12, after a save), or else scroll to the current stage.
+// points at (#step-12, after a save), or else scroll to where the page says it opens
+// (data-open-at: the current stage, or the days form asking to confirm a change).
 (function () {
   "use strict";
 
