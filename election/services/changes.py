@@ -123,7 +123,7 @@ def _guarded(
     today = today or timezone.localdate()
     with transaction.atomic():
         # the same lock the services take first, so the "before" is the state they change
-        CommunityPlan.objects.select_for_update(of=("self",)).filter(pk=plan.pk).exists()
+        CommunityPlan.objects.select_for_update(of=("self",)).only("pk").get(pk=plan.pk)
         before = _snapshot(plan.pk)
         result = apply()
         impact = plan_change_impact(plan_id=plan.pk, before=before, today=today)
