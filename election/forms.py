@@ -465,13 +465,14 @@ CITY_VOTER_FIELDS = ["voters_by_residence", "voters_community_workers"]
 VILLAGE_VOTER_FIELDS = ["voters_village_admitted"]
 
 
-class PlanVotingForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class PlanVotingForm(ConfirmChangeMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     """Voter figures by registration ground, voting mode, runoff, new election, Party meeting.
 
     `track` drops the other track's voter figures; `modes` are the voting modes the rule set
     gives the track; `direct_election` whether it provides for 公推直选.
     """
 
+    confirm_fields = ("runoff_on", "reelection_on")
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason for the change"),

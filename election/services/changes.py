@@ -1,6 +1,7 @@
 """Changes to a plan's days that must say what they break before they are saved.
 
-Moving election day (the plan page's days, or a postponement) moves every due date and may turn
+Moving election day (the plan page's days, a postponement, or a runoff or new election recorded
+with the vote, which moves the day the new committee is formed) moves due dates and may turn
 steps red or leave open steps past their new due date. The functions here apply the real change
 (`plan_dates_update`, `plan_postpone`) inside a transaction, compare each step's due date and red
 flag before and after, and, when the change makes a step red or newly overdue and the user has not
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from types import EllipsisType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from core.exceptions import DomainError
 from ..models import CommunityPlan, PlanStep, Postponement
 from .plans import plan_dates_update
 from .terms import plan_postpone
+from .voting import plan_voting_update
 
 T = TypeVar("T")
 
@@ -189,6 +191,27 @@ def plan_postpone_change(
             new_on=new_on,
             by=by,
         ),
+        confirmed=confirmed,
+        today=None,
+    )
+
+
+def plan_voting_change(
+    *,
+    plan: CommunityPlan,
+    version: int,
+    data: dict[str, Any],
+    by: User,
+    reason: str = "",
+    confirmed: bool = False,
+) -> tuple[CommunityPlan, list[StepImpact]]:
+    """`plan_voting_update`, refused with ChangeNeedsConfirmation (nothing saved) while a runoff
+    or a new election day moves a due date (the handover counts from the last election held) so
+    that a step turns red or an open step falls overdue, and `confirmed` is false. Raises what
+    `plan_voting_update` raises. Returns the plan and the steps confirmed."""
+    return _guarded(
+        plan,
+        lambda: plan_voting_update(plan=plan, version=version, data=data, by=by, reason=reason),
         confirmed=confirmed,
         today=None,
     )

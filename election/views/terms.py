@@ -14,9 +14,14 @@ from core.http import AuthenticatedHttpRequest
 from ..forms import PlanVotingForm, PostponementForm
 from ..permissions import access_plan, access_plan_to_manage
 from ..selectors.terms import plan_voting_summary
-from ..services.changes import ChangeNeedsConfirmation, StepImpact, plan_postpone_change
+from ..services.changes import (
+    ChangeNeedsConfirmation,
+    StepImpact,
+    plan_postpone_change,
+    plan_voting_change,
+)
 from ..services.terms import postpone_latest_on
-from ..services.voting import VOTING_FIELDS, plan_voting_update, voting_rules_for
+from ..services.voting import VOTING_FIELDS, voting_rules_for
 
 EDIT = "change_community"
 
@@ -36,22 +41,34 @@ def plan_voting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         modes=[r.mode for r in rules],
         direct_election=plan.campaign.rule_set.allows_party_direct_election,
     )
+    impact: list[StepImpact] = []
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in VOTING_FIELDS if f in form.cleaned_data}
         try:
-            plan_voting_update(
+            plan_voting_change(
                 plan=plan,
                 version=form.cleaned_data["version"],
                 data=data,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                confirmed=form.is_confirmed(),
             )
+        except ChangeNeedsConfirmation as e:
+            # a runoff or new election moves the handover: list what breaks, save on confirmation
+            impact = e.steps
+            form.ask_confirmation()
         except DomainError as e:
             form.add_error(None, str(e))
         else:
             messages.success(request, _("The vote's record is saved."))
             return redirect(plan)
-    context = {"plan": plan, "form": form, "rules": rules, "summary": plan_voting_summary(plan)}
+    context = {
+        "plan": plan,
+        "form": form,
+        "rules": rules,
+        "summary": plan_voting_summary(plan),
+        "impact": impact,
+    }
     return render(request, "election/plan_voting.html", context)
 
 

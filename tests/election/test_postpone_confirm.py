@@ -328,3 +328,46 @@ def test_the_street_cannot_postpone_even_confirmed(
     url = reverse("election:plan-postpone", args=[plan.pk])
     assert as_user(street_official).post(url, data).status_code == 404
     assert not Postponement.objects.exists()
+
+
+# --- a runoff recorded with the vote --------------------------------------------------------------
+
+
+def test_a_runoff_after_the_handover_warns_before_it_is_recorded(
+    running_campaign: Campaign,
+    community: Any,
+    street_official: User,
+    as_user: Any,
+    after_the_vote: date,
+) -> None:
+    plan = plan_of(community)
+    handover = step_of(plan, "handover")
+    # the law counts the handover from the day the new committee is formed
+    handover.template.anchor = "committee_formed"
+    handover.template.save(update_fields=["anchor"])
+    step_update(
+        step=handover,
+        version=handover.version,
+        data={"status": "done", "done_on": E + timedelta(days=4)},
+        by=street_official,
+    )
+    assert not step_of(plan, "handover").is_red
+    plan.refresh_from_db()
+    url = reverse("election:plan-voting", args=[plan.pk])
+    client = as_user(street_official)
+    # a runoff after the handover: the new committee is formed later, the handover came first
+    data = {"version": plan.version, "runoff_on": (E + timedelta(days=6)).isoformat()}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert [s.step_id for s in response.context["impact"]] == [handover.pk]
+    assert "仍然保存" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.runoff_on is None
+
+    confirm = response.context["form"]["confirm"].value()
+    assert client.post(url, {**data, "confirm": confirm}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.runoff_on == E + timedelta(days=6)
+    assert step_of(plan, "handover").is_red
