@@ -187,7 +187,7 @@ def test_the_plan_page_lists_what_breaks_and_saves_only_on_confirmation(
     assert '<details id="plan-dates" open>' in body
     assert f'value="{earlier.isoformat()}"' in body
     confirm = response.context["dates_form"]["confirm"].value()
-    assert confirm
+    assert f'name="confirm" value="{confirm}"' in body
     plan.refresh_from_db()
     assert plan.election_on == E
 
@@ -293,6 +293,8 @@ def test_a_postponement_after_the_handover_warns_that_it_turns_red(
     assert plan.election_on == E
 
     confirm = response.context["form"]["confirm"].value()
+    # the page carries the confirmation: submitting it again as shown saves
+    assert f'name="confirm" value="{confirm}"' in body
     response = client.post(url, {**data, "confirm": confirm})
 
     assert response.status_code == 302
