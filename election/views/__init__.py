@@ -39,6 +39,7 @@ __all__ = [
     "campaign_create",
     "campaign_dashboard",
     "campaign_detail",
+    "campaign_edit",
     "campaign_list",
     "campaign_start_view",
     "campaign_steps",
