@@ -33,14 +33,8 @@ NOT_LINKED = {
 
 # Links still missing on pages owned elsewhere (reported to their owners): each is checked to be
 # still missing, so its entry must go once the link lands. (role, URL name): the page to fix.
-AWAITING_LINKS = {
-    # the plan page's step rows show a read-only reader the count of files and notices, but link
-    # neither (the links are only in the step editor, which readers may not open)
-    **{
-        (role, name): "templates/election/_step_row.html"
-        for role in ("leader", "discipline", "supervisor")
-        for name in ("election:evidence-download", "election:notice-photo")
-    },
+AWAITING_LINKS: dict[tuple[str, str], str] = {
+    # (role, URL name): the template that should link it; a landed link must leave the list
 }
 
 # never fetched: signing out would end the crawl's session; the admin is Django's own

@@ -5,6 +5,7 @@ This module holds the plan pages' reads, shared by the others; the worklist, the
 campaign pages have modules of their own in this package.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -121,13 +122,22 @@ class StageSection:
 
 
 def plan_sections(plan: CommunityPlan, *, today: date) -> list[StageSection]:
-    """The plan's stages in order, each with its steps (two queries)."""
+    """The plan's stages in order, each with its steps, their files and notices (four queries)."""
     sections = {
         s.pk: StageSection(s)
         for s in PlanStage.objects.filter(plan=plan).select_related("template").order_by("order")
     }
     steps = steps_for_rows(PlanStep.objects.filter(plan=plan), today=today).order_by("order")
+    files: dict[int, list[Evidence]] = defaultdict(list)
+    for file in Evidence.objects.filter(step__plan=plan).order_by("uploaded_at", "pk"):
+        files[file.step_id].append(file)
+    notices: dict[int, list[PublicNotice]] = defaultdict(list)
+    for notice in PublicNotice.objects.filter(step__plan=plan).order_by("posted_on", "pk"):
+        notices[notice.step_id].append(notice)
     for step in steps:
+        # the row lists its files and notices as links, for readers who may not open the editor
+        step.row_files = files[step.pk]  # type: ignore[attr-defined]
+        step.row_notices = notices[step.pk]  # type: ignore[attr-defined]
         sections[step.stage_id].steps.append(step_overdue_days(step, today=today))
     return list(sections.values())
 
