@@ -147,6 +147,19 @@ def community_import_progress(community_import: CommunityImport) -> int:
     return community_import.progress
 
 
+def community_imports_recent(
+    user: User, districts: Sequence[District], *, limit: int = 10
+) -> list[CommunityImport]:
+    """The user's latest imports into these districts (any user's, for a superuser), newest
+    first, so a preview left behind can be opened again (one query)."""
+    imports = CommunityImport.objects.filter(district__in=list(districts)).select_related(
+        "district"
+    )
+    if not user.is_superuser:
+        imports = imports.filter(uploaded_by=user)
+    return list(imports.order_by("-created_at", "-pk")[:limit])
+
+
 def community_import_page(community_import: CommunityImport) -> dict[str, Any]:
     """The context of an import's page and of its status partial (the same, polled by htmx)."""
     preview = ImportPreview.from_json(community_import.preview)

@@ -25,10 +25,8 @@ from tests.url_matrix import ROLES, World
 NOT_LINKED = {
     # a monitoring endpoint for machines (load balancer, `make run`), not a page for people
     "healthz": "monitoring endpoint",
-    # the office's own upload: reached by the redirect after posting a workbook (the crawl does
-    # not post), and its status fragment is polled only from that page
-    "communities:import-preview": "reached after an upload",
-    "communities:import-status": "polled by the upload's page",
+    # the status fragment of an import is polled only by its page (hx-trigger, not a link)
+    "communities:import-status": "polled by the import's page",
 }
 
 # Links still missing on pages owned elsewhere (reported to their owners): each is checked to be

@@ -18,7 +18,7 @@ from ..forms import CommunityFilterForm, CommunityImportForm
 from ..import_columns import import_template_workbook
 from ..importing import CommunityImportError
 from ..permissions import access_community_import, access_import_districts
-from ..selectors import community_import_page, street_choices
+from ..selectors import community_import_page, community_imports_recent, street_choices
 from ..selectors import community_list as select_communities
 from ..services.imports import community_import_confirm, community_import_create
 
@@ -68,7 +68,11 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             request=request,
         )
         return redirect(community_import)
-    return render(request, "communities/import_upload.html", {"form": form})
+    return render(
+        request,
+        "communities/import_upload.html",
+        {"form": form, "recent": community_imports_recent(request.user, districts)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

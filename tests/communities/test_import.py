@@ -105,6 +105,24 @@ def test_upload_writes_nothing_and_previews_what_will_be_created(
     assert chinese("Confirm the import").encode() in response.content
 
 
+def test_the_upload_page_lists_the_users_own_recent_imports_to_open_again(
+    office_client: Client, office: User, district: District, street: Street
+) -> None:
+    upload(office_client, workbook([row()]), name="mine.xlsx")
+    colleague = UserFactory(role=User.Role.OFFICE)
+    grant_assign(user=colleague, obj=district, level="manage", by=office)
+    other = Client()
+    other.force_login(colleague)
+    upload(other, workbook([row(name="Theirs")]), name="theirs.xlsx")
+
+    page = office_client.get(reverse("communities:import-upload"))
+
+    mine = CommunityImport.objects.get(original_name="mine.xlsx")
+    assert [i.pk for i in page.context["recent"]] == [mine.pk]
+    assert mine.get_absolute_url().encode() in page.content
+    assert b"theirs.xlsx" not in page.content
+
+
 def test_preview_lists_every_problem_by_row_and_column_in_chinese(office_client: Client) -> None:
     rows = [
         row(name="A"),
