@@ -148,13 +148,11 @@ def community_import_progress(community_import: CommunityImport) -> int:
 
 
 def community_imports_recent(
-    user: User, districts: Sequence[District], *, limit: int = 10
+    user: User, districts: QuerySet[District], *, limit: int = 10
 ) -> list[CommunityImport]:
     """The user's latest imports into these districts (any user's, for a superuser), newest
     first, so a preview left behind can be opened again (one query)."""
-    imports = CommunityImport.objects.filter(district__in=list(districts)).select_related(
-        "district"
-    )
+    imports = CommunityImport.objects.filter(district__in=districts).select_related("district")
     if not user.is_superuser:
         imports = imports.filter(uploaded_by=user)
     return list(imports.order_by("-created_at", "-pk")[:limit])
