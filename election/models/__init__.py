@@ -11,6 +11,7 @@ with a stage and a step for every template that applies to the community's elect
 - `plans`: each community's plan, its stages and steps, survey, seat plans and postponements
 - `records`: evidence, public notices and objections to the voter list
 - `assignments`: leaders and cadres assigned to a community, and their visits
+- `vetting`: the negative lists (负面清单) that candidates are vetted against
 
 Every model is importable from `election.models`, as before the split; the migrations name the
 upload paths as `election.models.evidence_path` and `election.models.notice_photo_path`.
@@ -18,7 +19,7 @@ upload paths as `election.models.evidence_path` and `election.models.notice_phot
 
 from django.db import models
 
-from . import assignments, campaigns, plans, records, rules
+from . import assignments, campaigns, plans, records, rules, vetting
 from .assignments import LeaderAssignment, Visit
 from .campaigns import Campaign, CampaignSnapshot, StreetStageRollup
 from .plans import CommunityPlan, PlanStage, PlanStep, Postponement, SeatPlan, SurveyLedger
@@ -33,6 +34,7 @@ from .rules import (
     VotingMode,
     VotingRule,
 )
+from .vetting import NegativeCriterion, NegativeList
 
 
 def _keep_history_models_here() -> None:
@@ -40,7 +42,7 @@ def _keep_history_models_here() -> None:
     split: django-simple-history gives a historical model of a module other than the app's
     `models` the module name of the app ("election"), where `manage.py shell` and whatever imports
     a model by its `__module__` would not find it. Their app and names do not change."""
-    for module in (assignments, campaigns, plans, records, rules):
+    for module in (assignments, campaigns, plans, records, rules, vetting):
         for name, value in list(vars(module).items()):
             if (
                 name.startswith("Historical")
@@ -61,6 +63,8 @@ __all__ = [
     "CommunityPlan",
     "Evidence",
     "LeaderAssignment",
+    "NegativeCriterion",
+    "NegativeList",
     "PlanStage",
     "PlanStep",
     "Postponement",

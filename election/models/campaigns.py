@@ -11,6 +11,7 @@ from communities.models import District, Street
 from core.models import TimeStampedModel
 
 from .rules import RuleSet, StageTemplate
+from .vetting import NegativeList
 
 
 class Campaign(TimeStampedModel):
@@ -26,6 +27,15 @@ class Campaign(TimeStampedModel):
     )
     rule_set = models.ForeignKey(
         RuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    negative_list = models.ForeignKey(
+        NegativeList,
+        verbose_name=_("negative list for vetting candidates"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        help_text=_("The version of the negative list the member units check nominees against."),
     )
     name = models.CharField(_("name"), max_length=100)
     status = models.CharField(
