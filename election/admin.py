@@ -3,8 +3,11 @@ pages; campaigns and plans are read-mostly here (their writes go through the ser
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.http import id_parse
@@ -13,6 +16,8 @@ from .models import (
     CalendarDay,
     Campaign,
     CommunityPlan,
+    NegativeCriterion,
+    NegativeList,
     RuleSet,
     SeatRule,
     StageTemplate,
@@ -20,6 +25,7 @@ from .models import (
     VoterObjection,
     VotingRule,
 )
+from .services.negative_lists import negative_list_clone
 
 # --- rule sets -----------------------------------------------------------------------------------
 
@@ -109,6 +115,42 @@ class StageTemplateAdmin(SimpleHistoryAdmin):
     list_select_related = ["rule_set"]
     search_fields = ["title", "code"]
     inlines = [StepTemplateInline]
+
+
+# --- negative lists (the office clones a version and edits the clone's criteria) ---------------
+
+
+class NegativeCriterionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = NegativeCriterion
+    extra = 0
+    fields = ["order", "tier", "text", "lookback_years", "unit_code"]
+
+
+@admin.register(NegativeList)
+class NegativeListAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "version", "effective_on", "effective_to"]
+    search_fields = ["name", "code"]
+    inlines = [NegativeCriterionInline]
+    actions = ["clone"]
+
+    @admin.action(description=gettext_lazy("Clone to a new version"))
+    def clone(self, request: HttpRequest, queryset: QuerySet[NegativeList]) -> None:
+        for negative_list in queryset:
+            copy = negative_list_clone(negative_list=negative_list, by=request.user)  # type: ignore[arg-type]
+            self.message_user(
+                request,
+                _("Copied “%(name)s” to version %(version)s.")
+                % {"name": negative_list.name, "version": copy.version},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(NegativeCriterion)
+class NegativeCriterionAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "negative_list", "order", "tier", "lookback_years", "unit_code"]
+    list_filter = ["negative_list", "tier"]
+    list_select_related = ["negative_list"]
+    search_fields = ["text"]
 
 
 # --- campaigns and plans (writes go through the services) ---------------------------------------

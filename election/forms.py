@@ -245,7 +245,15 @@ class CampaignForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Campaign
-        fields = ["district", "rule_set", "name", "starts_on", "party_election_on", "election_on"]
+        fields = [
+            "district",
+            "rule_set",
+            "negative_list",
+            "name",
+            "starts_on",
+            "party_election_on",
+            "election_on",
+        ]
         widgets = {
             "starts_on": DateInput(),
             "party_election_on": DateInput(),
@@ -284,7 +292,14 @@ class CampaignEditForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-a
 
     class Meta:
         model = Campaign
-        fields = ["rule_set", "name", "starts_on", "party_election_on", "election_on"]
+        fields = [
+            "rule_set",
+            "negative_list",
+            "name",
+            "starts_on",
+            "party_election_on",
+            "election_on",
+        ]
         widgets = {
             "starts_on": DateInput(),
             "party_election_on": DateInput(),

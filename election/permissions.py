@@ -12,6 +12,7 @@ from .models import (
     CommunityPlan,
     Evidence,
     LeaderAssignment,
+    NegativeList,
     PlanStage,
     PlanStep,
     PublicNotice,
@@ -33,7 +34,7 @@ def campaigns_for_user(user: User, *, perm: str = "manage_campaigns") -> QuerySe
     """Campaigns of the districts on which the user holds `perm` directly."""
     return Campaign.objects.filter(
         district__in=districts_for_user(user, perm=perm).values("pk")
-    ).select_related("district", "rule_set")
+    ).select_related("district", "rule_set", "negative_list")
 
 
 def access_campaign(user: User, pk: int, *, perm: str = "manage_campaigns") -> Campaign:
@@ -98,6 +99,15 @@ def access_rule_set(user: User, pk: int) -> RuleSet:
     if rule_set is None:
         raise OutOfScope
     return rule_set
+
+
+def access_negative_list(user: User, pk: int) -> NegativeList:
+    """A negative list, for the users who may manage rule sets (the office); else Http404."""
+    access_rule_sets(user)
+    negative_list = NegativeList.objects.filter(pk=pk).first()
+    if negative_list is None:
+        raise OutOfScope
+    return negative_list
 
 
 def access_step_template(user: User, pk: int) -> StepTemplate:

@@ -9,6 +9,14 @@ urlpatterns = [
     path("rules/", views.ruleset_list, name="ruleset-list"),
     path("rules/<id:pk>/", views.ruleset_detail, name="ruleset-detail"),
     path("rules/<id:pk>/clone/", views.ruleset_clone, name="ruleset-clone"),
+    # negative lists of candidate vetting (views/negative_lists.py)
+    path("negative-lists/", views.negative_list_list, name="negative-list-list"),
+    path("negative-lists/<id:pk>/", views.negative_list_detail, name="negative-list-detail"),
+    path(
+        "negative-lists/<id:pk>/clone/",
+        views.negative_list_clone_view,
+        name="negative-list-clone",
+    ),
     path("rules/steps/<id:pk>/edit/", views.step_template_edit, name="step-template-edit"),
     path("rules/seats/<id:pk>/edit/", views.seat_rule_edit, name="seat-rule-edit"),
     # campaigns, survey, seats, assignments (views/campaigns.py)

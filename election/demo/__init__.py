@@ -8,6 +8,8 @@ ledgers, seat plans, assignments with visits and 30 days of snapshots. Once it e
 alone (only communities added to the demo district since get a plan). Its name, notice board and
 assignments are data, in `election/demo_data.json`.
 
+The demo campaign vets against the newest version of the shipped “六不能六不宜” negative list.
+
 The scale district gets a running campaign with one plan per community (`scale_seed`).
 
 Fictional data only; nothing here is used by the application at run time.
@@ -23,13 +25,16 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.models import District
 
-from ..models import Campaign, PlanStage, PlanStep, RuleSet
+from ..models import Campaign, NegativeList, PlanStage, PlanStep, RuleSet
+from ..services.campaigns import campaign_update
 from .campaign import campaign_demo_build, campaign_demo_complete
 from .scale import scale_campaign_seed
 
 DATA_PATH = Path(__file__).resolve().parents[1] / "demo_data.json"
 SEED = 20210101
 SCALE_SEED = 20002
+# the demo campaign vets its nominees against the newer six 不能 and six 不宜
+DEMO_NEGATIVE_LIST_CODE = "six-six"
 
 # the tables `seed_scale` fills by the million: loaded without their plain indexes on PostgreSQL
 SCALE_BULK_MODELS = [PlanStage, PlanStep]
@@ -51,6 +56,18 @@ def demo_seed(*, district: District, today: date, by: User) -> str:
         )
     else:
         campaign_demo_complete(campaign=campaign, by=by)
+    if campaign.negative_list_id is None:
+        # also for a demo campaign built before negative lists existed
+        negative_list = (
+            NegativeList.objects.filter(code=DEMO_NEGATIVE_LIST_CODE).order_by("-version").first()
+        )
+        if negative_list is not None:
+            campaign = campaign_update(
+                campaign=campaign,
+                data={"negative_list": negative_list},
+                by=by,
+                reason="demo data",
+            )
     return _("Demo campaign “%(name)s” (%(rules)s): election day %(on)s, %(plans)s plans.") % {
         "name": campaign.name,
         "rules": campaign.rule_set,

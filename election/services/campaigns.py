@@ -20,7 +20,7 @@ from core.exceptions import DomainError
 from core.tasks import enqueue_on_commit
 from core.text import text_clean
 
-from ..models import Campaign, RuleSet
+from ..models import Campaign, NegativeList, RuleSet
 from .periods import ruleset_check_in_force
 from .plans import campaign_start, plans_mark_stale
 
@@ -50,8 +50,10 @@ def campaign_create(
     election_on: date,
     party_election_on: date,
     by: User,
+    negative_list: NegativeList | None = None,
 ) -> Campaign:
-    """Create a draft campaign of `district` under `rule_set`.
+    """Create a draft campaign of `district` under `rule_set`, vetting candidates against
+    `negative_list` (may be chosen later).
 
     Raises CampaignError for an empty name, for election day E not after the start, or for the
     Party election not before E (or before the start); RuleSetPeriodError when the rule set does
@@ -66,6 +68,7 @@ def campaign_create(
     campaign = Campaign(
         district=district,
         rule_set=rule_set,
+        negative_list=negative_list,
         name=name,
         starts_on=starts_on,
         election_on=election_on,
@@ -77,7 +80,14 @@ def campaign_create(
     return campaign
 
 
-CAMPAIGN_EDITABLE = ["rule_set", "name", "starts_on", "party_election_on", "election_on"]
+CAMPAIGN_EDITABLE = [
+    "rule_set",
+    "negative_list",
+    "name",
+    "starts_on",
+    "party_election_on",
+    "election_on",
+]
 
 
 @transaction.atomic

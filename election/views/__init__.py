@@ -15,6 +15,7 @@ from .campaigns import (
     visit_add,
 )
 from .dashboard import campaign_dashboard, campaign_steps
+from .negative_lists import negative_list_clone_view, negative_list_detail, negative_list_list
 from .objections import objection_decide_view, objection_list
 from .plans import (
     evidence_add,
@@ -45,6 +46,9 @@ __all__ = [
     "campaign_steps",
     "evidence_add",
     "evidence_download",
+    "negative_list_clone_view",
+    "negative_list_detail",
+    "negative_list_list",
     "notice_add",
     "notice_photo",
     "objection_decide_view",

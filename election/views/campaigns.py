@@ -86,6 +86,7 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             campaign = campaign_services.campaign_create(
                 district=form.chosen_district(),
                 rule_set=data["rule_set"],
+                negative_list=data["negative_list"],
                 name=data["name"],
                 starts_on=data["starts_on"],
                 election_on=data["election_on"],
