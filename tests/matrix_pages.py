@@ -11,8 +11,10 @@ from typing import Any
 
 from django.urls import reverse
 
-from election.models import RuleSet
+from election import negative_lists
+from election.models import NegativeList, RuleSet
 from election.rulesets import shipped_files
+from election.services.negative_lists import negative_list_load_file
 from election.services.rulesets import ruleset_reload_shipped
 from tests.election import matrix_campaigns
 from tests.test_url_matrix import COVERED_ELSEWHERE, MATRIX
@@ -32,11 +34,14 @@ def prepare_world(world: World) -> None:
     The matrix requests one URL per test, so its helpers never meet; here all of them run in one
     world. The campaigns' running campaign is made first: the plan helpers reuse the district's
     running campaign and the dashboard helper finds it by name, so there is one campaign.
-    The shipped rule sets come from a migration; a transactional test before this one may have
-    flushed them, so they are loaded again when missing.
+    The shipped rule sets and negative lists come from migrations; a transactional test before
+    this one may have flushed them, so they are loaded again when missing.
     """
     if not RuleSet.objects.filter(code="national-2018").exists():
         ruleset_reload_shipped(shipped_files())
+    if not NegativeList.objects.exists():
+        for path in negative_lists.shipped_files():
+            negative_list_load_file(path)
     matrix_campaigns.running_campaign(world)
 
 
