@@ -9,7 +9,9 @@ from communities.permissions import OutOfScope, communities_for_user, districts_
 
 from .models import (
     Campaign,
+    Candidate,
     CommunityPlan,
+    ElectionResult,
     Evidence,
     LeaderAssignment,
     NegativeList,
@@ -19,6 +21,7 @@ from .models import (
     RuleSet,
     SeatRule,
     StepTemplate,
+    UnitReview,
     VoterObjection,
 )
 
@@ -211,3 +214,58 @@ def access_plan_to_manage(user: User, pk: int) -> CommunityPlan:
     if plan is None:
         raise OutOfScope
     return plan
+
+
+# --- candidates, joint review and results -------------------------------------------------------
+#
+# Who sees a candidate: whoever may see its community (the office, the street's officials, a
+# leader assigned to it, the district's discipline and supervision officers); a member unit sees
+# only the nominees sent to it for joint review, through its own queue. Another street's, another
+# unit's candidate is a 404.
+
+
+def candidates_for_user(user: User, *, perm: str = "view_community") -> QuerySet[Candidate]:
+    """Candidates the user may `perm`: of communities in scope, or (a member-unit user, reading)
+    those with a review for the user's unit. One query, the scope as a subquery."""
+    scope = Q(plan__community__in=communities_for_user(user, perm=perm).values("pk"))
+    if perm == "view_community" and user.is_authenticated and user.member_unit_id:
+        reviewed = UnitReview.objects.filter(unit_id=user.member_unit_id).values("candidate")
+        scope |= Q(pk__in=reviewed)
+    return Candidate.objects.filter(scope).select_related(
+        "plan__community__street", "plan__campaign"
+    )
+
+
+def access_candidate(user: User, pk: int, *, perm: str = "view_community") -> Candidate:
+    candidate = candidates_for_user(user, perm=perm).filter(pk=pk).first()
+    if candidate is None:
+        raise OutOfScope
+    return candidate
+
+
+def reviews_for_unit(user: User) -> QuerySet[UnitReview]:
+    """The joint-review queue of the user's member unit (empty for anyone else)."""
+    if not user.is_authenticated or not user.member_unit_id:
+        return UnitReview.objects.none()
+    return UnitReview.objects.filter(unit_id=user.member_unit_id).select_related(
+        "candidate__plan__community__street", "unit"
+    )
+
+
+def access_unit_review(user: User, pk: int) -> UnitReview:
+    """A review of the user's own member unit, to answer; any other is a 404."""
+    review = reviews_for_unit(user).filter(pk=pk).first()
+    if review is None:
+        raise OutOfScope
+    return review
+
+
+def access_result(user: User, pk: int, *, perm: str = "view_community") -> ElectionResult:
+    result = (
+        ElectionResult.objects.filter(pk=pk, plan__in=plans_for_user(user, perm=perm).values("pk"))
+        .select_related("plan__community__street", "plan__campaign__rule_set")
+        .first()
+    )
+    if result is None:
+        raise OutOfScope
+    return result

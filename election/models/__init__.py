@@ -12,6 +12,8 @@ with a stage and a step for every template that applies to the community's elect
 - `records`: evidence, public notices and objections to the voter list
 - `assignments`: leaders and cadres assigned to a community, and their visits
 - `vetting`: the negative lists (负面清单) that candidates are vetted against
+- `candidates`: the candidate register and the member units' joint review (联审)
+- `results`: election results, committee members (new and previous term), statistics bands
 
 Every model is importable from `election.models`, as before the split; the migrations name the
 upload paths as `election.models.evidence_path` and `election.models.notice_photo_path`.
@@ -19,11 +21,22 @@ upload paths as `election.models.evidence_path` and `election.models.notice_phot
 
 from django.db import models
 
-from . import assignments, campaigns, plans, records, rules, vetting
+from . import assignments, campaigns, candidates, plans, records, results, rules, vetting
 from .assignments import LeaderAssignment, Visit
 from .campaigns import Campaign, CampaignSnapshot, StreetStageRollup
+from .candidates import (
+    Candidate,
+    CriterionAnswer,
+    Education,
+    Gender,
+    Post,
+    UnitReview,
+    mask_id_number,
+    review_evidence_path,
+)
 from .plans import CommunityPlan, PlanStage, PlanStep, Postponement, SeatPlan, SurveyLedger
 from .records import Evidence, PublicNotice, VoterObjection, evidence_path, notice_photo_path
+from .results import DEFAULT_BANDS, CandidateVote, CommitteeMember, ElectionResult, StatisticsBand
 from .rules import (
     Applies,
     CalendarDay,
@@ -42,7 +55,7 @@ def _keep_history_models_here() -> None:
     split: django-simple-history gives a historical model of a module other than the app's
     `models` the module name of the app ("election"), where `manage.py shell` and whatever imports
     a model by its `__module__` would not find it. Their app and names do not change."""
-    for module in (assignments, campaigns, plans, records, rules, vetting):
+    for module in (assignments, campaigns, candidates, plans, records, results, rules, vetting):
         for name, value in list(vars(module).items()):
             if (
                 name.startswith("Historical")
@@ -56,30 +69,43 @@ def _keep_history_models_here() -> None:
 _keep_history_models_here()
 
 __all__ = [
+    "DEFAULT_BANDS",
     "Applies",
     "CalendarDay",
     "Campaign",
     "CampaignSnapshot",
+    "Candidate",
+    "CandidateVote",
+    "CommitteeMember",
     "CommunityPlan",
+    "CriterionAnswer",
+    "Education",
+    "ElectionResult",
     "Evidence",
+    "Gender",
     "LeaderAssignment",
     "NegativeCriterion",
     "NegativeList",
     "PlanStage",
     "PlanStep",
+    "Post",
     "Postponement",
     "PublicNotice",
     "RuleSet",
     "SeatPlan",
     "SeatRule",
     "StageTemplate",
+    "StatisticsBand",
     "StepTemplate",
     "StreetStageRollup",
     "SurveyLedger",
+    "UnitReview",
     "Visit",
     "VoterObjection",
     "VotingMode",
     "VotingRule",
     "evidence_path",
+    "mask_id_number",
     "notice_photo_path",
+    "review_evidence_path",
 ]

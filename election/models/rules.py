@@ -74,6 +74,23 @@ class RuleSet(TimeStampedModel):
     allows_party_direct_election = models.BooleanField(
         _("allows open recommendation and direct election"), default=False
     )
+    # candidates: competition (差额) and the joint review's answer time
+    party_surplus_percent = models.PositiveSmallIntegerField(
+        _("party candidates above seats (%)"),
+        default=20,
+        help_text=_("The party's formal candidates must exceed its seats by at least this share."),
+    )
+    residents_surplus_min = models.PositiveSmallIntegerField(
+        _("residents' candidates above seats (at least)"),
+        default=1,
+        help_text=_("How many more formal candidates than seats the residents' committee needs."),
+    )
+    competition_basis = models.CharField(
+        _("legal basis of competitive elections"), max_length=200, blank=True
+    )
+    review_feedback_days = models.PositiveSmallIntegerField(
+        _("days for a member unit's joint-review feedback"), default=5
+    )
     history = HistoricalRecords()
 
     class Meta:

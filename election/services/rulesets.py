@@ -22,10 +22,12 @@ from core.exceptions import DomainError
 from core.text import text_truncate
 
 from ..models import (
+    DEFAULT_BANDS,
     Applies,
     RuleSet,
     SeatRule,
     StageTemplate,
+    StatisticsBand,
     StepTemplate,
     VotingMode,
     VotingRule,
@@ -57,7 +59,12 @@ RULESET_FIELDS = [
     "party_quorum_denominator",
     "party_quorum_basis",
     "allows_party_direct_election",
+    "party_surplus_percent",
+    "residents_surplus_min",
+    "competition_basis",
+    "review_feedback_days",
 ]
+BAND_FIELDS = ["kind", "order", "label", "min_value", "max_value"]
 RULESET_DATES = ["effective_on", "effective_to"]
 STEP_FIELDS = [
     "title",
@@ -272,7 +279,24 @@ def ruleset_load(
         for voting_data in data.get("voting_rules", []):
             fields = _known(m.voting_rule, voting_data, VOTING_FIELDS)
             _history(m.voting_rule(rule_set=rule_set, **fields), by, reason).save()
+    bands_load(rule_set, data.get("statistics_bands", DEFAULT_BANDS), by=by, apps=apps)
     return rule_set, True
+
+
+def bands_load(
+    rule_set: Any, bands: list[dict[str, Any]], *, by: User | None = None, apps: Any = None
+) -> None:
+    """Give `rule_set` its statistics bands (age and education), unless it has some already.
+    Skipped in a migration older than the bands."""
+    try:
+        band_model = apps.get_model("election", "StatisticsBand") if apps else StatisticsBand
+    except LookupError:
+        return
+    if band_model.objects.filter(rule_set=rule_set).exists():
+        return
+    for band in bands:
+        row = band_model(rule_set=rule_set, **{f: band.get(f) for f in BAND_FIELDS})
+        _history(row, by, "rule set loaded").save()
 
 
 def ruleset_load_file(
@@ -400,6 +424,9 @@ def ruleset_clone(*, rule_set: RuleSet, by: User) -> RuleSet:
     for voting in VotingRule.objects.filter(rule_set=source):
         voting_copy = VotingRule(rule_set=clone, **{f: getattr(voting, f) for f in VOTING_FIELDS})
         _history(voting_copy, by, reason).save()
+    for band in StatisticsBand.objects.filter(rule_set=source):
+        band_copy = StatisticsBand(rule_set=clone, **{f: getattr(band, f) for f in BAND_FIELDS})
+        _history(band_copy, by, reason).save()
     return clone
 
 
