@@ -14,6 +14,7 @@ with a stage and a step for every template that applies to the community's elect
 - `vetting`: the negative lists (负面清单) that candidates are vetted against
 - `candidates`: the candidate register and the member units' joint review (联审)
 - `results`: election results, committee members (new and previous term), statistics bands
+- `imports`: Excel imports of nominees, results and the previous term's members
 
 Every model is importable from `election.models`, as before the split; the migrations name the
 upload paths as `election.models.evidence_path` and `election.models.notice_photo_path`.
@@ -21,7 +22,7 @@ upload paths as `election.models.evidence_path` and `election.models.notice_phot
 
 from django.db import models
 
-from . import assignments, campaigns, candidates, plans, records, results, rules, vetting
+from . import assignments, campaigns, candidates, imports, plans, records, results, rules, vetting
 from .assignments import LeaderAssignment, Visit
 from .campaigns import Campaign, CampaignSnapshot, StreetStageRollup
 from .candidates import (
@@ -34,6 +35,7 @@ from .candidates import (
     mask_id_number,
     review_evidence_path,
 )
+from .imports import ElectionImport
 from .plans import CommunityPlan, PlanStage, PlanStep, Postponement, SeatPlan, SurveyLedger
 from .records import Evidence, PublicNotice, VoterObjection, evidence_path, notice_photo_path
 from .results import DEFAULT_BANDS, CandidateVote, CommitteeMember, ElectionResult, StatisticsBand
@@ -55,7 +57,17 @@ def _keep_history_models_here() -> None:
     split: django-simple-history gives a historical model of a module other than the app's
     `models` the module name of the app ("election"), where `manage.py shell` and whatever imports
     a model by its `__module__` would not find it. Their app and names do not change."""
-    for module in (assignments, campaigns, candidates, plans, records, results, rules, vetting):
+    for module in (
+        assignments,
+        campaigns,
+        candidates,
+        imports,
+        plans,
+        records,
+        results,
+        rules,
+        vetting,
+    ):
         for name, value in list(vars(module).items()):
             if (
                 name.startswith("Historical")
@@ -80,6 +92,7 @@ __all__ = [
     "CommunityPlan",
     "CriterionAnswer",
     "Education",
+    "ElectionImport",
     "ElectionResult",
     "Evidence",
     "Gender",

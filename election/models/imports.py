@@ -1,0 +1,102 @@
+"""Excel imports into a campaign: nominees, election results and the previous term's members.
+
+An `ElectionImport` is the record of one uploaded workbook, from its check (a dry run whose
+problems are listed by row and column) to its import, which runs in the background and writes
+every row or none. Like `communities.CommunityImport` it is not history-tracked: the rows it
+creates carry their own history (reason "imported"). The file is deleted once the import is done.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+from .campaigns import Campaign
+
+
+def _election_import_path(instance: "ElectionImport", filename: str) -> str:
+    # never the user's file name, nor the import's id (which its pages show): a random name
+    return f"imports/election/{uuid.uuid4().hex}.xlsx"
+
+
+class ElectionImport(TimeStampedModel):
+    """An uploaded workbook of nominees, results or previous-term members for one campaign."""
+
+    class Kind(models.TextChoices):
+        NOMINEES = "nominees", _("nominees")
+        RESULTS = "results", _("election results")
+        PREVIOUS_TERM = "previous_term", _("previous term's members")
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("being checked")
+        PREVIEWED = "previewed", _("checked, waiting for confirmation")
+        QUEUED = "queued", _("waiting to be imported")
+        APPLYING = "applying", _("being imported")
+        APPLIED = "applied", _("imported")
+        FAILED = "failed", _("refused")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="imports"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # the street an official's import is limited to; empty for the district office
+    street = models.ForeignKey(
+        "communities.Street",
+        verbose_name=_("street"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="election_imports",
+    )
+    # emptied when the file is deleted after the import
+    file = models.FileField(_("file"), upload_to=_election_import_path, max_length=200, blank=True)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # the outcome of the last check: counts, the first rows (ID numbers masked) and problems
+    preview = models.JSONField(_("check result"), default=dict, blank=True)
+    # problems by row and column: [{"row": 3, "column": "姓名", "message": "..."}]
+    row_errors = models.JSONField(_("row errors"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("import started at"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("records created"), default=0)
+
+    class Meta:
+        verbose_name = _("election import")
+        verbose_name_plural = _("election imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["campaign", "kind", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.original_name or str(self.pk)
+
+    def get_absolute_url(self) -> str:
+        return reverse("election:import-detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        """Whether a task is checking or importing the file (the page polls meanwhile)."""
+        return self.status in (self.Status.CHECKING, self.Status.QUEUED, self.Status.APPLYING)
