@@ -1,0 +1,593 @@
+"""The statistics the district office reports upward (domain.md §6), per street and for the
+district, for the Party organisation and the residents' (villagers') committee separately, the new
+term against the previous one.
+
+Everything is counted in SQL from the committee members, the plans and the first-round results:
+`statistics_table` runs four queries whatever the number of communities (the rule set's bands,
+the plans per street, the members grouped by street, committee and term, the first rounds grouped
+by street and committee).
+
+Terms of a campaign: its **current** (new) term is the members elected in it; its **previous**
+term is the members not elected in it whose term was running when it started, i.e. those it
+replaced (`ended_in`) and those still in office (`ended_on` empty).
+
+A person is the same on both committees (交叉任职, and the 书记 who is also the 主任: 一肩挑) when
+the community, the name and the date of birth are the same.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Committee, Street
+
+from ..models import (
+    DEFAULT_BANDS,
+    Campaign,
+    CommitteeMember,
+    CommunityPlan,
+    ElectionResult,
+    Post,
+    StatisticsBand,
+)
+
+CURRENT = "current"
+PREVIOUS = "previous"
+TERMS = (CURRENT, PREVIOUS)
+PARTY = Committee.Kind.PARTY.value
+RESIDENTS = Committee.Kind.RESIDENTS.value
+BODIES = (PARTY, RESIDENTS)
+TERM_LABELS = {CURRENT: _("new term"), PREVIOUS: _("previous term")}
+BODY_LABELS = {PARTY: _("party organisation"), RESIDENTS: _("residents' (villagers') committee")}
+# the head of each committee: the Party's 书记, the residents' 主任
+HEAD_POST = {PARTY: Post.SECRETARY.value, RESIDENTS: Post.DIRECTOR.value}
+MAJORITY_ETHNICITY = "汉族"
+
+StreetScope = Street | int | Iterable[int] | None
+
+
+def _pct(part: int, whole: int) -> float | None:
+    """A share in percent with one decimal (None: nothing to count)."""
+    return None if not whole else round(part * 100 / whole, 1)
+
+
+def street_ids_of(street: StreetScope) -> tuple[int, ...] | None:
+    """The scope as street ids: None is the whole district."""
+    if street is None:
+        return None
+    if isinstance(street, Street):
+        return (street.pk,)
+    if isinstance(street, int):
+        return (street,)
+    return tuple(street)
+
+
+@dataclass(frozen=True)
+class Band:
+    """An age band (whole years) or an education band (levels); both bounds inclusive."""
+
+    kind: str
+    order: int
+    label: str
+    min_value: int | None
+    max_value: int | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.order}"
+
+
+def _shift_years(day: date, years: int) -> date:
+    """`day` that many years earlier; 29 February becomes the 28th in a common year (a person
+    born on or before the result is `years` old on `day`)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def band_filter(band: Band, as_of: date) -> Q:
+    """Members inside `band` on `as_of`, as a filter on the birth date or the education level."""
+    q = Q()
+    if band.kind == StatisticsBand.Kind.AGE:
+        if band.min_value is not None:  # at least min_value years old
+            q &= Q(birth_date__lte=_shift_years(as_of, band.min_value))
+        if band.max_value is not None:  # not yet max_value + 1 years old
+            q &= Q(birth_date__gt=_shift_years(as_of, band.max_value + 1))
+    else:
+        if band.min_value is not None:
+            q &= Q(education__gte=band.min_value)
+        if band.max_value is not None:
+            q &= Q(education__lte=band.max_value)
+    return q
+
+
+def campaign_bands(campaign: Campaign) -> tuple[list[Band], list[Band]]:
+    """The rule set's age and education bands (one query); the shipped defaults if it has none."""
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in StatisticsBand.objects.filter(rule_set_id=campaign.rule_set_id)
+        .order_by("kind", "order")
+        .values("kind", "order", "label", "min_value", "max_value")
+    ]
+    if not rows:
+        rows = list(DEFAULT_BANDS)
+    bands = [Band(**row) for row in rows]
+    ages = sorted((b for b in bands if b.kind == StatisticsBand.Kind.AGE), key=lambda b: b.order)
+    education = sorted(
+        (b for b in bands if b.kind == StatisticsBand.Kind.EDUCATION), key=lambda b: b.order
+    )
+    return ages, education
+
+
+def statistics_as_of(campaign: Campaign) -> date:
+    """The day ages are counted on: the campaign's default election day (or today)."""
+    return campaign.election_on or timezone.localdate()
+
+
+@dataclass
+class TermFigures:
+    """One committee's figures in one term over a street (or the district). Counts only, so
+    that rows add up; the shares and the average age are derived."""
+
+    due: int = 0  # 应换届: communities with a plan in the campaign
+    done: int = 0  # 已完成: committees with members in this term
+    members: int = 0
+    heads: int = 0  # 书记 (Party) or 主任 (residents)
+    one_shoulder: int = 0  # heads who are also the other committee's head
+    cross: int = 0  # members who sit on both committees
+    women: int = 0
+    women_heads: int = 0
+    party_members: int = 0
+    minorities: int = 0
+    first_time: int = 0
+    re_elected: int = 0
+    age_sum: int = 0
+    age_bands: list[int] = field(default_factory=list)
+    education_bands: list[int] = field(default_factory=list)
+    # first rounds (the new term only)
+    first_rounds: int = 0
+    first_round_success: int = 0
+    registered: int = 0
+    returned: int = 0
+
+    def add(self, other: "TermFigures") -> None:
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, list):
+                if len(mine) < len(theirs):
+                    mine.extend([0] * (len(theirs) - len(mine)))
+                for i, value in enumerate(theirs):
+                    mine[i] += value
+            else:
+                setattr(self, f.name, mine + theirs)
+
+    @property
+    def done_pct(self) -> float | None:
+        return _pct(self.done, self.due)
+
+    @property
+    def one_shoulder_pct(self) -> float | None:
+        return _pct(self.one_shoulder, self.done)
+
+    @property
+    def cross_pct(self) -> float | None:
+        return _pct(self.cross, self.members)
+
+    @property
+    def women_pct(self) -> float | None:
+        return _pct(self.women, self.members)
+
+    @property
+    def party_members_pct(self) -> float | None:
+        return _pct(self.party_members, self.members)
+
+    @property
+    def minorities_pct(self) -> float | None:
+        return _pct(self.minorities, self.members)
+
+    @property
+    def first_time_pct(self) -> float | None:
+        return _pct(self.first_time, self.members)
+
+    @property
+    def re_elected_pct(self) -> float | None:
+        return _pct(self.re_elected, self.members)
+
+    @property
+    def average_age(self) -> float | None:
+        return None if not self.members else round(self.age_sum / self.members, 1)
+
+    @property
+    def turnout_pct(self) -> float | None:
+        return _pct(self.returned, self.registered)
+
+    @property
+    def first_round_pct(self) -> float | None:
+        return _pct(self.first_round_success, self.first_rounds)
+
+    def age_band_pct(self, index: int) -> float | None:
+        return _pct(self.age_bands[index], self.members)
+
+    def education_band_pct(self, index: int) -> float | None:
+        return _pct(self.education_bands[index], self.members)
+
+
+@dataclass
+class StatisticsRow:
+    """A street (or the district total, `street_id` None): each committee in each term."""
+
+    street_id: int | None
+    name: str
+    figures: dict[tuple[str, str], TermFigures]
+
+    def get(self, body: str, term: str) -> TermFigures:
+        return self.figures[(body, term)]
+
+    @property
+    def is_total(self) -> bool:
+        return self.street_id is None
+
+    @property
+    def party_current(self) -> TermFigures:
+        return self.figures[(PARTY, CURRENT)]
+
+    @property
+    def party_previous(self) -> TermFigures:
+        return self.figures[(PARTY, PREVIOUS)]
+
+    @property
+    def residents_current(self) -> TermFigures:
+        return self.figures[(RESIDENTS, CURRENT)]
+
+    @property
+    def residents_previous(self) -> TermFigures:
+        return self.figures[(RESIDENTS, PREVIOUS)]
+
+
+@dataclass
+class StatisticsTable:
+    """The statistics of a campaign: one row per street in scope and the total row (the district,
+    or the streets in scope)."""
+
+    campaign: Campaign
+    as_of: date
+    age_bands: list[Band]
+    education_bands: list[Band]
+    rows: list[StatisticsRow]
+    total: StatisticsRow
+    street_ids: tuple[int, ...] | None = None
+
+    @property
+    def is_district(self) -> bool:
+        return self.street_ids is None
+
+    def people_url(self, figure: str, body: str, term: str, street_id: int | None = None) -> str:
+        """The people behind one figure (the list view checks the reader's scope again)."""
+        query = {"figure": figure, "body": body, "term": term}
+        if street_id is not None:
+            query["street"] = str(street_id)
+        base = reverse("election:statistics-people", args=[self.campaign.pk])
+        return f"{base}?{urlencode(query)}"
+
+
+def _empty_figures(n_age: int, n_education: int) -> dict[tuple[str, str], TermFigures]:
+    return {
+        (body, term): TermFigures(age_bands=[0] * n_age, education_bands=[0] * n_education)
+        for body in BODIES
+        for term in TERMS
+    }
+
+
+def _term_case(campaign: Campaign) -> Case:
+    return Case(
+        When(elected_in=campaign, then=Value(CURRENT)),
+        When(Q(ended_in=campaign) | Q(ended_on__isnull=True), then=Value(PREVIOUS)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def _in_terms(campaign: Campaign) -> Q:
+    return Q(elected_in=campaign) | Q(ended_in=campaign) | Q(ended_on__isnull=True)
+
+
+def members_of_campaign(campaign: Campaign, street_ids: tuple[int, ...] | None) -> QuerySet[Any]:
+    """The members of either term in the campaign's communities (those with a plan in it), each
+    annotated with its `term`, its committee's `body`, whether it sits on the other committee
+    too (`is_cross`) and whether it heads one committee and the other (`is_one_shoulder`)."""
+    qs = CommitteeMember.objects.filter(
+        _in_terms(campaign), committee__community__plans__campaign=campaign
+    )
+    if street_ids is not None:
+        qs = qs.filter(committee__community__street_id__in=street_ids)
+    head_post = Case(
+        When(committee__kind=PARTY, then=Value(HEAD_POST[PARTY])),
+        default=Value(HEAD_POST[RESIDENTS]),
+        output_field=CharField(),
+    )
+    twin_post = Case(
+        When(committee__kind=PARTY, then=Value(HEAD_POST[RESIDENTS])),
+        default=Value(HEAD_POST[PARTY]),
+        output_field=CharField(),
+    )
+    twins = (
+        CommitteeMember.objects.filter(
+            _in_terms(campaign),
+            committee__community_id=OuterRef("committee__community_id"),
+            name=OuterRef("name"),
+            birth_date=OuterRef("birth_date"),
+        )
+        .exclude(committee_id=OuterRef("committee_id"))
+        .annotate(term=_term_case(campaign))
+        .filter(term=OuterRef("term"))
+    )
+    return (
+        qs.annotate(
+            term=_term_case(campaign),
+            body=F("committee__kind"),
+            head_post=head_post,
+            twin_post=twin_post,
+        )
+        .annotate(
+            is_cross=Exists(twins),
+            is_one_shoulder=Exists(twins.filter(post=OuterRef("twin_post"))),
+        )
+        .order_by()
+    )
+
+
+def _figure_filters(
+    as_of: date, age_bands: list[Band], education_bands: list[Band]
+) -> dict[str, Q]:
+    """The member figures as filters on `members_of_campaign` (the drill-down uses them too)."""
+    head = Q(post=F("head_post"))
+    after_birthday = Q(birth_date__month__gt=as_of.month) | Q(
+        birth_date__month=as_of.month, birth_date__day__gt=as_of.day
+    )
+    filters = {
+        "members": Q(),
+        "age": Q(),
+        "heads": head,
+        "one_shoulder": head & Q(is_one_shoulder=True),
+        "cross": Q(is_cross=True),
+        "women": Q(gender="f"),
+        "women_heads": head & Q(gender="f"),
+        "party_members": Q(party_member=True),
+        "minorities": ~Q(ethnicity=MAJORITY_ETHNICITY) & ~Q(ethnicity=""),
+        "first_time": Q(is_first_time=True),
+        "re_elected": Q(is_first_time=False),
+        "_after_birthday": after_birthday,
+    }
+    for band in [*age_bands, *education_bands]:
+        filters[band.key] = band_filter(band, as_of)
+    return filters
+
+
+MEMBER_FIGURES = (
+    "members",
+    "heads",
+    "one_shoulder",
+    "cross",
+    "women",
+    "women_heads",
+    "party_members",
+    "minorities",
+    "first_time",
+    "re_elected",
+)
+PLAN_FIGURES = ("due", "done", "turnout", "first_round")
+
+
+def statistics_table(*, campaign: Campaign, street: StreetScope = None) -> StatisticsTable:
+    """The campaign's statistics per street in scope and in total, in four queries."""
+    street_ids = street_ids_of(street)
+    as_of = statistics_as_of(campaign)
+    age_bands, education_bands = campaign_bands(campaign)
+    n_age, n_edu = len(age_bands), len(education_bands)
+
+    # 1. the streets with plans, and their plans (应换届)
+    plans = CommunityPlan.objects.filter(campaign=campaign)
+    if street_ids is not None:
+        plans = plans.filter(community__street_id__in=street_ids)
+    rows: dict[int, StatisticsRow] = {}
+    for street_id, name, count in (
+        plans.order_by()
+        .values_list("community__street_id", "community__street__name")
+        .annotate(n=Count("pk"))
+        .values_list("community__street_id", "community__street__name", "n")
+    ):
+        row = StatisticsRow(street_id, name, _empty_figures(n_age, n_edu))
+        for body in BODIES:
+            for term in TERMS:
+                row.get(body, term).due = count
+        rows[street_id] = row
+
+    # 2. the members, per street, committee and term
+    filters = _figure_filters(as_of, age_bands, education_bands)
+    aggregates: dict[str, Any] = {
+        "done": Count("committee_id", distinct=True),
+        "birth_years": Sum(ExtractYear("birth_date")),
+        "after_birthday": Count("pk", filter=filters["_after_birthday"]),
+    }
+    for key in MEMBER_FIGURES:
+        aggregates[key] = Count("pk", filter=filters[key]) if filters[key] else Count("pk")
+    for band in [*age_bands, *education_bands]:
+        aggregates[band.key] = Count("pk", filter=filters[band.key])
+    grouped = (
+        members_of_campaign(campaign, street_ids)
+        .values("committee__community__street_id", "body", "term")
+        .annotate(**aggregates)
+    )
+    for item in grouped:
+        row_or_none = rows.get(item["committee__community__street_id"])
+        if row_or_none is None or item["term"] not in TERMS:
+            continue
+        figures = row_or_none.get(item["body"], item["term"])
+        figures.done = item["done"]
+        for key in MEMBER_FIGURES:
+            setattr(figures, key, item[key])
+        # whole years: the year difference, less one for those whose birthday is still to come
+        figures.age_sum = (
+            item["members"] * as_of.year - (item["birth_years"] or 0) - item["after_birthday"]
+        )
+        figures.age_bands = [item[b.key] for b in age_bands]
+        figures.education_bands = [item[b.key] for b in education_bands]
+
+    # 3. the first rounds, per street and committee (the new term)
+    results = ElectionResult.objects.filter(
+        plan__campaign=campaign, round=ElectionResult.Round.FIRST
+    )
+    if street_ids is not None:
+        results = results.filter(plan__community__street_id__in=street_ids)
+    for item in (
+        results.order_by()
+        .values("plan__community__street_id", "body")
+        .annotate(
+            n=Count("pk"),
+            success=Count("pk", filter=Q(is_valid=True, seats_filled__gte=F("seats_to_fill"))),
+            registered=Sum("registered_voters"),
+            returned=Sum("ballots_returned"),
+        )
+    ):
+        row_or_none = rows.get(item["plan__community__street_id"])
+        if row_or_none is None:
+            continue
+        body = PARTY if item["body"] == PARTY else RESIDENTS
+        figures = row_or_none.get(body, CURRENT)
+        figures.first_rounds += item["n"]
+        figures.first_round_success += item["success"]
+        figures.registered += item["registered"] or 0
+        figures.returned += item["returned"] or 0
+
+    ordered = sorted(rows.values(), key=lambda r: (r.name, r.street_id or 0))
+    total = StatisticsRow(None, "", _empty_figures(n_age, n_edu))
+    for row in ordered:
+        for cell, figures in row.figures.items():
+            total.figures[cell].add(figures)
+    return StatisticsTable(
+        campaign=campaign,
+        as_of=as_of,
+        age_bands=age_bands,
+        education_bands=education_bands,
+        rows=ordered,
+        total=total,
+        street_ids=street_ids,
+    )
+
+
+# --- the people behind a figure -------------------------------------------------------------------
+
+
+@dataclass
+class StatisticsPeople:
+    """The members (or, for a community figure, the plans) behind one figure."""
+
+    kind: str  # "members" or "plans"
+    figure: str
+    body: str
+    term: str
+    label: str
+    rows: QuerySet[Any]
+
+
+def figure_keys(campaign: Campaign) -> set[str]:
+    """Every figure the drill-down knows for this campaign (one query for the bands)."""
+    ages, education = campaign_bands(campaign)
+    return {*MEMBER_FIGURES, "age", *PLAN_FIGURES, *(b.key for b in [*ages, *education])}
+
+
+def statistics_people(
+    *,
+    campaign: Campaign,
+    figure: str,
+    body: str,
+    term: str,
+    street: StreetScope = None,
+) -> StatisticsPeople:
+    """The people behind one figure of `statistics_table`, in the same scope; Http404 for a
+    figure, committee or term it does not know. Never the ID numbers (the rows do not carry
+    them)."""
+    if body not in BODIES or term not in TERMS:
+        raise Http404
+    street_ids = street_ids_of(street)
+    as_of = statistics_as_of(campaign)
+    age_bands, education_bands = campaign_bands(campaign)
+    bands = {b.key: b for b in [*age_bands, *education_bands]}
+    if figure in PLAN_FIGURES:
+        return StatisticsPeople(
+            "plans", figure, body, term, "", _plans_behind(campaign, figure, body, term, street_ids)
+        )
+    filters = _figure_filters(as_of, age_bands, education_bands)
+    if figure not in MEMBER_FIGURES and figure != "age" and figure not in bands:
+        raise Http404
+    label = bands[figure].label if figure in bands else ""
+    rows = (
+        members_of_campaign(campaign, street_ids)
+        .filter(filters[figure], body=body, term=term)
+        .annotate(
+            community_name=F("committee__community__name"),
+            street_name=F("committee__community__street__name"),
+        )
+        .only(
+            "pk",
+            "name",
+            "gender",
+            "birth_date",
+            "education",
+            "party_member",
+            "ethnicity",
+            "post",
+            "is_first_time",
+            "committee_id",
+        )
+        .order_by("committee__community__street__name", "committee__community__name", "pk")
+    )
+    return StatisticsPeople("members", figure, body, term, label, rows)
+
+
+def _plans_behind(
+    campaign: Campaign, figure: str, body: str, term: str, street_ids: tuple[int, ...] | None
+) -> QuerySet[CommunityPlan]:
+    plans = CommunityPlan.objects.filter(campaign=campaign)
+    if street_ids is not None:
+        plans = plans.filter(community__street_id__in=street_ids)
+    if figure == "done":
+        formed = members_of_campaign(campaign, street_ids).filter(
+            committee__community_id=OuterRef("community_id"), body=body, term=term
+        )
+        plans = plans.filter(Exists(formed))
+    elif figure in ("turnout", "first_round"):
+        if term != CURRENT:
+            return plans.none()
+        bodies = [PARTY] if body == PARTY else [RESIDENTS, "villagers"]
+        first = ElectionResult.objects.filter(
+            plan_id=OuterRef("pk"), round=ElectionResult.Round.FIRST, body__in=bodies
+        )
+        if figure == "first_round":
+            first = first.filter(is_valid=True, seats_filled__gte=F("seats_to_fill"))
+        plans = plans.filter(Exists(first))
+    return plans.select_related("community__street").order_by(
+        "community__street__name", "community__name", "pk"
+    )

@@ -1,0 +1,231 @@
+"""The statistics table (domain.md §6): per street and for the district, the Party organisation
+and the residents' committee separately, the new term against the previous one; the people behind
+each figure; a constant number of queries."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from communities.models import Committee, Community, Street
+from election.models import (
+    Campaign,
+    CommitteeMember,
+    CommunityPlan,
+    ElectionResult,
+    StatisticsBand,
+)
+from election.selectors.statistics import (
+    CURRENT,
+    PARTY,
+    PREVIOUS,
+    RESIDENTS,
+    statistics_people,
+    statistics_table,
+)
+from tests.factories import CommunityFactory
+
+from .conftest import PARTY_E, E
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_for(campaign: Campaign, community: Community) -> CommunityPlan:
+    return CommunityPlan.objects.create(
+        campaign=campaign, community=community, election_on=E, party_election_on=PARTY_E
+    )
+
+
+def member(committee: Committee, **fields: Any) -> CommitteeMember:
+    values: dict[str, Any] = {
+        "name": "张三",
+        "gender": "m",
+        "birth_date": date(1980, 5, 1),
+        "education": 4,
+        "party_member": True,
+        "ethnicity": "汉族",
+        "post": "member",
+    }
+    values.update(fields)
+    return CommitteeMember.objects.create(committee=committee, **values)
+
+
+def committees(community: Community) -> tuple[Committee, Committee]:
+    party = community.committees.get(kind="party")
+    residents = community.committees.get(kind="residents")
+    return party, residents
+
+
+def populate(campaign: Campaign, community: Community, *, prefix: str = "") -> None:
+    """A formed new term and its previous term in `community`.
+
+    New term: Party 书记 王芳 (woman, born 1990-12-25: 35 on E, college) who is also the
+    residents' 主任 (一肩挑, 交叉任职 on both); Party member 李四 (60 on E, 回族, re-elected);
+    residents' member 赵六. Previous term (replaced by the campaign): Party 书记 孙七, residents'
+    主任 周八 (different people), one member still in office without an end."""
+    party, residents = committees(community)
+    new = {"elected_in": campaign, "started_on": E}
+    member(
+        party,
+        name=prefix + "王芳",
+        gender="f",
+        birth_date=date(1990, 12, 25),
+        post="secretary",
+        **new,
+    )
+    member(
+        residents,
+        name=prefix + "王芳",
+        gender="f",
+        birth_date=date(1990, 12, 25),
+        post="director",
+        **new,
+    )
+    member(
+        party,
+        name=prefix + "李四",
+        birth_date=date(1966, 12, 20),
+        ethnicity="回族",
+        is_first_time=False,
+        education=2,
+        **new,
+    )
+    member(
+        residents,
+        name=prefix + "赵六",
+        birth_date=date(1966, 12, 21),
+        party_member=False,
+        education=6,
+        **new,
+    )
+    old = {"ended_in": campaign, "ended_on": E}
+    member(party, name=prefix + "孙七", post="secretary", **old)
+    member(residents, name=prefix + "周八", post="director", **old)
+    member(residents, name=prefix + "吴九", gender="f")  # still in office, no end yet
+
+
+@pytest.fixture
+def stats_campaign(
+    campaign: Campaign, community: Community, other_community: Community
+) -> Campaign:
+    plan_for(campaign, community)
+    plan_for(campaign, other_community)
+    populate(campaign, community)
+    ElectionResult.objects.create(
+        plan=campaign.plans.get(community=community),
+        body="residents",
+        held_on=E,
+        registered_voters=1000,
+        ballots_issued=900,
+        ballots_returned=800,
+        valid_ballots=790,
+        invalid_ballots=10,
+        seats_to_fill=5,
+        is_valid=True,
+        seats_filled=5,
+    )
+    ElectionResult.objects.create(
+        plan=campaign.plans.get(community=other_community),
+        body="residents",
+        held_on=E,
+        registered_voters=1000,
+        ballots_issued=500,
+        ballots_returned=400,
+        valid_ballots=400,
+        invalid_ballots=0,
+        seats_to_fill=5,
+        is_valid=False,
+        seats_filled=0,
+    )
+    return campaign
+
+
+def test_new_term_figures(stats_campaign: Campaign, street: Street) -> None:
+    table = statistics_table(campaign=stats_campaign)
+    assert [row.name for row in table.rows] == ["First Street", "Second Street"]
+    party = table.total.get(PARTY, CURRENT)
+    assert (party.due, party.done, party.done_pct) == (2, 1, 50.0)
+    assert (party.members, party.heads, party.women, party.women_heads) == (2, 1, 1, 1)
+    assert (party.one_shoulder, party.one_shoulder_pct) == (1, 100.0)
+    assert (party.cross, party.cross_pct) == (1, 50.0)
+    assert (party.minorities, party.first_time, party.re_elected) == (1, 1, 1)
+    # 王芳 is 35 on election day, 李四 turned 60 on it
+    assert party.age_bands == [1, 1]  # 35 and under, 60 and over
+    assert party.average_age == 47.5
+    assert party.education_bands == [1, 1, 0]  # high school+, college+, bachelor+
+    residents = table.total.get(RESIDENTS, CURRENT)
+    assert (residents.members, residents.heads, residents.party_members) == (2, 1, 1)
+    # 赵六 is one day short of 60
+    assert residents.age_bands == [1, 0]
+    assert residents.education_bands == [2, 2, 1]
+    assert (residents.first_rounds, residents.first_round_success) == (2, 1)
+    assert residents.turnout_pct == 60.0
+
+
+def test_previous_term_figures(stats_campaign: Campaign) -> None:
+    table = statistics_table(campaign=stats_campaign)
+    party = table.total.get(PARTY, PREVIOUS)
+    residents = table.total.get(RESIDENTS, PREVIOUS)
+    assert (party.members, party.heads, party.one_shoulder, party.cross) == (1, 1, 0, 0)
+    assert (residents.members, residents.women, residents.done) == (2, 1, 1)
+    assert residents.first_rounds == 0
+
+
+def test_street_scope(stats_campaign: Campaign, street: Street, other_street: Street) -> None:
+    table = statistics_table(campaign=stats_campaign, street=other_street)
+    assert [row.name for row in table.rows] == ["Second Street"]
+    assert table.total.get(PARTY, CURRENT).members == 0
+    assert table.total.get(RESIDENTS, CURRENT).first_rounds == 1
+    mine = statistics_table(campaign=stats_campaign, street=street.pk)
+    assert mine.total.get(PARTY, CURRENT).members == 2
+
+
+def test_bands_are_the_rule_sets_data(stats_campaign: Campaign) -> None:
+    StatisticsBand.objects.create(
+        rule_set=stats_campaign.rule_set, kind="age", order=1, label="40岁及以下", max_value=40
+    )
+    table = statistics_table(campaign=stats_campaign)
+    assert [b.label for b in table.age_bands] == ["40岁及以下"]
+    assert table.education_bands == []
+    assert table.total.get(PARTY, CURRENT).age_bands == [1]
+
+
+def test_people_behind_a_figure(stats_campaign: Campaign, other_street: Street) -> None:
+    people = statistics_people(
+        campaign=stats_campaign, figure="one_shoulder", body=PARTY, term=CURRENT
+    )
+    assert [m.name for m in people.rows] == ["王芳"]
+    women = statistics_people(
+        campaign=stats_campaign, figure="women", body=RESIDENTS, term=PREVIOUS
+    )
+    assert [m.name for m in women.rows] == ["吴九"]
+    plans = statistics_people(
+        campaign=stats_campaign, figure="first_round", body=RESIDENTS, term=CURRENT
+    )
+    assert [p.community.name for p in plans.rows] == ["Riverside"]
+    scoped = statistics_people(
+        campaign=stats_campaign, figure="members", body=PARTY, term=CURRENT, street=other_street
+    )
+    assert list(scoped.rows) == []
+
+
+def test_constant_queries(campaign: Campaign, street: Street) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            statistics_table(campaign=campaign)
+        return len(ctx.captured_queries)
+
+    for i in range(2):
+        community = CommunityFactory(street=street)
+        plan_for(campaign, community)
+        populate(campaign, community, prefix=str(i))
+    small = count()
+    for i in range(2, 10):
+        community = CommunityFactory(street=street)
+        plan_for(campaign, community)
+        populate(campaign, community, prefix=str(i))
+    assert count() == small <= 15
+    table = statistics_table(campaign=campaign)
+    assert table.total.get(PARTY, CURRENT).members == 20
