@@ -28,6 +28,7 @@ from communities.models import District
 from ..models import Campaign, NegativeList, PlanStage, PlanStep, RuleSet
 from ..services.campaigns import campaign_update
 from .campaign import campaign_demo_build, campaign_demo_complete
+from .candidates import candidates_demo_seed
 from .scale import scale_campaign_seed
 
 DATA_PATH = Path(__file__).resolve().parents[1] / "demo_data.json"
@@ -68,12 +69,16 @@ def demo_seed(*, district: District, today: date, by: User) -> str:
                 by=by,
                 reason="demo data",
             )
-    return _("Demo campaign “%(name)s” (%(rules)s): election day %(on)s, %(plans)s plans.") % {
+    line = _("Demo campaign “%(name)s” (%(rules)s): election day %(on)s, %(plans)s plans.") % {
         "name": campaign.name,
         "rules": campaign.rule_set,
         "on": campaign.election_on.isoformat(),
         "plans": campaign.plans.count(),
     }
+    if campaign.negative_list_id is not None:
+        # nominees at every state, joint reviews, a few elections' results and the members
+        line += "\n" + candidates_demo_seed(campaign=campaign, today=today, by=by)
+    return line
 
 
 def scale_seed(*, district: District, by: User | None) -> str:
