@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import results as result_views
 
 app_name = "election"
 
@@ -56,4 +57,19 @@ urlpatterns = [
     path("notices/<id:pk>/photo/", views.notice_photo, name="notice-photo"),
     path("stages/<id:pk>/close/", views.stage_close_view, name="stage-close"),
     path("stages/<id:pk>/reopen/", views.stage_reopen_view, name="stage-reopen"),
+    # competition, candidate list notice, results, forming the committee (views/results.py)
+    path(
+        "plans/<id:pk>/candidates/notice/",
+        result_views.candidate_notice,
+        name="candidate-notice",
+    ),
+    path(
+        "plans/<id:pk>/candidates/print/",
+        result_views.candidate_list_print,
+        name="candidate-list-print",
+    ),
+    path("plans/<id:pk>/results/", result_views.result_list, name="result-list"),
+    path("plans/<id:pk>/results/new/", result_views.result_new, name="result-new"),
+    path("plans/<id:pk>/results/form/", result_views.committee_form_view, name="committee-form"),
+    path("plans/<id:pk>/members/", result_views.plan_members_view, name="plan-members"),
 ]

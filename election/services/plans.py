@@ -262,6 +262,8 @@ def plan_refresh(
         .values_list("raised_by", "received_on", "decided_on")
     ]
 
+    from ..selectors.competition import CHECK_STEPS, competition_step_reasons, is_checked
+
     def first_notice(step: PlanStep) -> date | None:
         return notices[step.pk][0].posted_on if step.pk in notices else None
 
@@ -276,6 +278,7 @@ def plan_refresh(
     }
     projected: dict[int, date | None] = {}
     changed = []
+    competition: dict[str, list[str]] | None = None  # read only when a list's step counts
     # the red message is stored in the site's language, like the weekly report that quotes it
     with translation.override(settings.LANGUAGE_CODE):
         for step in steps:
@@ -296,6 +299,13 @@ def plan_refresh(
             if t.check_kind == StepTemplate.Check.RULING:
                 reasons += rules.ruling_violations(t, objections, today=today, calendar=calendar)
                 due = rules.ruling_due_on(t, objections, calendar=calendar) or due
+            # competition (差额): too few formal candidates, once the list's step counts
+            if t.code in CHECK_STEPS and is_checked(
+                is_done=is_done, has_notice=step.pk in notices, due_on=due, today=today
+            ):
+                if competition is None:
+                    competition = competition_step_reasons(plan)
+                reasons += competition.get(t.code, [])
             projected[t.pk] = done.get(t.pk) or due
             reason = rules.red_reason(t, [r for r in reasons if r], track=track)
             if (due, bool(reason), reason) != (step.due_on, step.is_red, step.red_reason):

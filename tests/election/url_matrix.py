@@ -1,6 +1,7 @@
 from tests.election import matrix_campaigns as mc
 from tests.election import matrix_objects as plans
 from tests.election.matrix_dashboard import dashboard_campaign
+from tests.election.matrix_results import RESULT_ENTRIES
 from tests.election.matrix_rules import RULE_ENTRIES
 from tests.url_matrix import (
     FOUND,
@@ -21,6 +22,7 @@ DASHBOARD_READERS = {**DISTRICT_READERS, "street_official": OK, "outsider": OK}
 # each area replaces its placeholders with real expectations
 ENTRIES = {
     **RULE_ENTRIES,
+    **RESULT_ENTRIES,
     # campaigns, survey, seats, assignments (matrix_campaigns builds the objects)
     "election:campaign-list": Case(expect=office_only(OK)),
     "election:campaign-create": Case(expect=office_only(OK)),
