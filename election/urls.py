@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import results as result_views
+from .views import statistics as statistics_views
 
 app_name = "election"
 
@@ -72,4 +73,17 @@ urlpatterns = [
     path("plans/<id:pk>/results/new/", result_views.result_new, name="result-new"),
     path("plans/<id:pk>/results/form/", result_views.committee_form_view, name="committee-form"),
     path("plans/<id:pk>/members/", result_views.plan_members_view, name="plan-members"),
+    # statistics reported upward (views/statistics.py)
+    path("statistics/", statistics_views.statistics_latest, name="statistics-latest"),
+    path("campaigns/<id:pk>/statistics/", statistics_views.statistics_page, name="statistics"),
+    path(
+        "campaigns/<id:pk>/statistics/people/",
+        statistics_views.statistics_people_view,
+        name="statistics-people",
+    ),
+    path(
+        "campaigns/<id:pk>/statistics.xlsx",
+        statistics_views.statistics_xlsx,
+        name="statistics-xlsx",
+    ),
 ]

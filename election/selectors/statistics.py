@@ -15,7 +15,7 @@ A person is the same on both committees (交叉任职, and the 书记 who is als
 the community, the name and the date of birth are the same.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -591,3 +591,129 @@ def _plans_behind(
     return plans.select_related("community__street").order_by(
         "community__street__name", "community__name", "pk"
     )
+
+
+# --- the table's columns --------------------------------------------------------------------------
+# One list for the page and the workbook: each column's group header, its own header, its unit
+# (人 people, 个 communities, % share, 岁 years) and the figure its cells open.
+
+UNIT_PEOPLE = "人"
+UNIT_COMMUNITIES = "个"
+UNIT_PERCENT = "%"
+UNIT_YEARS = "岁"
+
+
+@dataclass(frozen=True)
+class Column:
+    group: str
+    label: str
+    unit: str
+    figure: str
+    value: Callable[[TermFigures], int | float | None]
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == UNIT_PERCENT
+
+
+def _count_and_share(
+    group: str, figure: str, count: Callable[[TermFigures], int], share: Callable[..., Any]
+) -> list[Column]:
+    return [
+        Column(group, str(_("people")), UNIT_PEOPLE, figure, count),
+        Column(group, str(_("share")), UNIT_PERCENT, figure, share),
+    ]
+
+
+def _band_getters(
+    kind: str, index: int
+) -> tuple[Callable[[TermFigures], int], Callable[[TermFigures], float | None]]:
+    if kind == "age":
+        return (lambda f: f.age_bands[index]), (lambda f: f.age_band_pct(index))
+    return (lambda f: f.education_bands[index]), (lambda f: f.education_band_pct(index))
+
+
+def statistics_columns(table: StatisticsTable, body: str) -> list[Column]:
+    """The columns of one committee's table, in the order of the official statistics table."""
+    head_women = _("Women secretaries") if body == PARTY else _("Women directors")
+    columns = [
+        Column(str(_("Re-election")), str(_("due")), UNIT_COMMUNITIES, "due", lambda f: f.due),
+        Column(str(_("Re-election")), str(_("done")), UNIT_COMMUNITIES, "done", lambda f: f.done),
+        Column(
+            str(_("Re-election")), str(_("share done")), UNIT_PERCENT, "done", lambda f: f.done_pct
+        ),
+        Column(str(_("Members")), str(_("members")), UNIT_PEOPLE, "members", lambda f: f.members),
+        *_count_and_share(
+            str(_("Secretary and director one person")),
+            "one_shoulder",
+            lambda f: f.one_shoulder,
+            lambda f: f.one_shoulder_pct,
+        ),
+        *_count_and_share(
+            str(_("Cross-appointed")), "cross", lambda f: f.cross, lambda f: f.cross_pct
+        ),
+        *_count_and_share(str(_("Women")), "women", lambda f: f.women, lambda f: f.women_pct),
+        Column(
+            str(head_women), str(_("people")), UNIT_PEOPLE, "women_heads", lambda f: f.women_heads
+        ),
+        *_count_and_share(
+            str(_("Party members")),
+            "party_members",
+            lambda f: f.party_members,
+            lambda f: f.party_members_pct,
+        ),
+        *_count_and_share(
+            str(_("Ethnic minorities")),
+            "minorities",
+            lambda f: f.minorities,
+            lambda f: f.minorities_pct,
+        ),
+        *_count_and_share(
+            str(_("First-time members")),
+            "first_time",
+            lambda f: f.first_time,
+            lambda f: f.first_time_pct,
+        ),
+        *_count_and_share(
+            str(_("Re-elected members")),
+            "re_elected",
+            lambda f: f.re_elected,
+            lambda f: f.re_elected_pct,
+        ),
+        Column(str(_("Average age")), str(_("years")), UNIT_YEARS, "age", lambda f: f.average_age),
+    ]
+    for index, band in enumerate(table.age_bands):
+        columns += _count_and_share(band.label, band.key, *_band_getters("age", index))
+    for index, band in enumerate(table.education_bands):
+        columns += _count_and_share(band.label, band.key, *_band_getters("education", index))
+    columns += [
+        Column(
+            str(_("Turnout")), str(_("turnout")), UNIT_PERCENT, "turnout", lambda f: f.turnout_pct
+        ),
+        Column(
+            str(_("First-round success")),
+            str(_("communities")),
+            UNIT_COMMUNITIES,
+            "first_round",
+            lambda f: f.first_round_success,
+        ),
+        Column(
+            str(_("First-round success")),
+            str(_("share")),
+            UNIT_PERCENT,
+            "first_round",
+            lambda f: f.first_round_pct,
+        ),
+    ]
+    return columns
+
+
+def column_groups(columns: list[Column]) -> list[tuple[str, int]]:
+    """The group headers over `columns`: each group's label and how many columns it spans."""
+    groups: list[tuple[str, int]] = []
+    for column in columns:
+        if groups and groups[-1][0] == column.group:
+            groups[-1] = (column.group, groups[-1][1] + 1)
+        else:
+            groups.append((column.group, 1))
+    return groups

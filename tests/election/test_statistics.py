@@ -3,11 +3,14 @@ and the residents' committee separately, the new term against the previous one; 
 each figure; a constant number of queries."""
 
 from datetime import date
+from io import BytesIO
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from communities.models import Committee, Community, Street
 from election.models import (
@@ -229,3 +232,141 @@ def test_constant_queries(campaign: Campaign, street: Street) -> None:
     assert count() == small <= 15
     table = statistics_table(campaign=campaign)
     assert table.total.get(PARTY, CURRENT).members == 20
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+
+def test_page_for_the_office(stats_campaign: Campaign, as_user: Any, office: Any) -> None:
+    response = as_user(office).get(f"/election/campaigns/{stats_campaign.pk}/statistics/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "First Street" in page and "Second Street" in page
+    people = f"/election/campaigns/{stats_campaign.pk}/statistics/people/?figure=one_shoulder"
+    assert people in page.replace("&amp;", "&")
+    assert "vendor/echarts/echarts.min.js" in page
+
+
+def test_street_official_reads_its_street_only(
+    stats_campaign: Campaign, as_user: Any, street_official: Any, other_street: Street
+) -> None:
+    client = as_user(street_official)
+    url = f"/election/campaigns/{stats_campaign.pk}/statistics/"
+    page = client.get(url).content.decode()
+    assert "First Street" in page and "Second Street" not in page
+    # another street, by the filter or in a drill-down, is a 404
+    assert client.get(url, {"street": other_street.pk}).status_code == 404
+    people = url + "people/"
+    query = {"figure": "members", "body": "party", "term": "current", "street": other_street.pk}
+    assert client.get(people, query).status_code == 404
+    export = client.get(f"/election/campaigns/{stats_campaign.pk}/statistics.xlsx")
+    assert export.status_code == 200
+
+
+def test_leader_and_member_unit_get_404(
+    stats_campaign: Campaign, as_user: Any, leader: Any, member_unit_user: Any
+) -> None:
+    for user in (leader, member_unit_user):
+        client = as_user(user)
+        assert client.get(f"/election/campaigns/{stats_campaign.pk}/statistics/").status_code == 404
+        assert (
+            client.get(f"/election/campaigns/{stats_campaign.pk}/statistics.xlsx").status_code
+            == 404
+        )
+
+
+def test_people_page_never_shows_id_numbers(
+    stats_campaign: Campaign, as_user: Any, office: Any
+) -> None:
+    CommitteeMember.objects.filter(name="王芳").update(id_number="110101199012251234")
+    response = as_user(office).get(
+        f"/election/campaigns/{stats_campaign.pk}/statistics/people/",
+        {"figure": "women", "body": "party", "term": "current"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "王芳" in page and "李四" not in page
+    assert "110101" not in page and "1234" not in page
+    bad = {"figure": "nonsense", "body": "party", "term": "current"}
+    url = f"/election/campaigns/{stats_campaign.pk}/statistics/people/"
+    assert as_user(office).get(url, bad).status_code == 404
+
+
+def test_people_page_of_communities(stats_campaign: Campaign, as_user: Any, office: Any) -> None:
+    response = as_user(office).get(
+        f"/election/campaigns/{stats_campaign.pk}/statistics/people/",
+        {"figure": "due", "body": "residents", "term": "current"},
+    )
+    page = response.content.decode()
+    assert "Riverside" in page and "Hillside" in page
+
+
+def _page_queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_page_queries_do_not_grow(
+    campaign: Campaign, as_user: Any, office: Any, street: Street
+) -> None:
+    client = as_user(office)
+    urls = [
+        f"/election/campaigns/{campaign.pk}/statistics/",
+        f"/election/campaigns/{campaign.pk}/statistics/?body=residents",
+        f"/election/campaigns/{campaign.pk}/statistics.xlsx",
+        f"/election/campaigns/{campaign.pk}/statistics/people/?figure=women&body=party&term=current",
+    ]
+    for i in range(2):
+        community = CommunityFactory(street=street)
+        plan_for(campaign, community)
+        populate(campaign, community, prefix=str(i))
+    for url in urls:  # the first request of a session fills caches
+        _page_queries(client, url)
+    small = [_page_queries(client, url) for url in urls]
+    for i in range(2, 10):
+        community = CommunityFactory(street=CommunityFactory().street)
+        plan_for(campaign, community)
+        populate(campaign, community, prefix=str(i))
+    large = [_page_queries(client, url) for url in urls]
+    assert large == small
+    assert max(large) <= 15
+
+
+def test_workbook_like_the_official_table(
+    stats_campaign: Campaign, as_user: Any, office: Any
+) -> None:
+    response = as_user(office).get(f"/election/campaigns/{stats_campaign.pk}/statistics.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    workbook = load_workbook(BytesIO(response.content))
+    assert len(workbook.sheetnames) == 2
+    sheet = workbook.worksheets[0]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    # the title over the whole width, the lead headers over the three header rows
+    assert f"A1:{get_column_letter(sheet.max_column)}1" in merged
+    assert "A3:A5" in merged and "B3:B5" in merged
+    assert "2026 re-election" in sheet["A1"].value
+    assert "Demo District" in sheet["A2"].value
+    assert sheet.freeze_panes == "C6"
+    units = [sheet.cell(row=5, column=c).value for c in range(3, sheet.max_column + 1)]
+    assert set(units) <= {"人", "个", "%", "岁"} and "%" in units and "人" in units
+    # the streets in two rows each (new term, previous term), then the total
+    assert [sheet.cell(row=r, column=1).value for r in (6, 8, 10)][:2] == [
+        "First Street",
+        "Second Street",
+    ]
+    headers = [sheet.cell(row=4, column=c).value for c in range(1, sheet.max_column + 1)]
+    share_done = headers.index(str(_share_done_label())) + 1
+    total_new = sheet.cell(row=10, column=share_done)
+    assert total_new.value == 0.5 and total_new.number_format == "0.0%"
+    count_cell = sheet.cell(row=10, column=3)
+    assert count_cell.value == 2 and count_cell.number_format == "#,##0"
+    values = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not any("110101" in v for v in values)
+
+
+def _share_done_label() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("share done")
