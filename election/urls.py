@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .views import candidates as candidate_views
+from .views import review as review_views
 from .views import results as result_views
 from .views import statistics as statistics_views
 
@@ -86,4 +88,77 @@ urlpatterns = [
         statistics_views.statistics_xlsx,
         name="statistics-xlsx",
     ),
+    # candidate register and joint review (views/candidates.py, views/review.py)
+    path(
+        "plans/<id:pk>/candidates/",
+        candidate_views.plan_candidates,
+        name="plan-candidates",
+    ),
+    path(
+        "plans/<id:pk>/candidates/new/",
+        candidate_views.candidate_add,
+        name="candidate-add",
+    ),
+    path(
+        "plans/<id:pk>/candidates/review/",
+        candidate_views.candidates_review_send,
+        name="candidates-review-send",
+    ),
+    path(
+        "campaigns/<id:pk>/candidates/",
+        candidate_views.campaign_candidates_view,
+        name="campaign-candidates",
+    ),
+    path("candidates/<id:pk>/", candidate_views.candidate_detail, name="candidate-detail"),
+    path("candidates/<id:pk>/edit/", candidate_views.candidate_edit, name="candidate-edit"),
+    path("candidates/<id:pk>/formal/", candidate_views.candidate_formal, name="candidate-formal"),
+    path(
+        "candidates/<id:pk>/approve/",
+        candidate_views.candidate_approve,
+        name="candidate-approve",
+    ),
+    path(
+        "candidates/<id:pk>/withdraw/",
+        candidate_views.candidate_withdraw,
+        name="candidate-withdraw",
+    ),
+    path(
+        "candidates/<id:pk>/decide/",
+        candidate_views.candidate_decide_view,
+        name="candidate-decide",
+    ),
+    path("review/", review_views.review_queue_view, name="review-queue"),
+    path("review/<id:pk>/", review_views.review_answer_view, name="review-answer"),
+    path(
+        "review/answers/<id:pk>/evidence/",
+        review_views.review_evidence,
+        name="review-evidence",
+    ),
+    # statistics reported upward (views/statistics.py)
+    path("statistics/", statistics_views.statistics_latest, name="statistics-latest"),
+    path("campaigns/<id:pk>/statistics/", statistics_views.statistics_page, name="statistics"),
+    path(
+        "campaigns/<id:pk>/statistics/people/",
+        statistics_views.statistics_people_view,
+        name="statistics-people",
+    ),
+    path(
+        "campaigns/<id:pk>/statistics.xlsx",
+        statistics_views.statistics_xlsx,
+        name="statistics-xlsx",
+    ),
+    # Excel imports of nominees, results and previous-term members (views/imports.py)
+    path("imports/", import_views.import_hub, name="import-hub"),
+    path(
+        "campaigns/<id:pk>/imports/<slug:kind>/",
+        import_views.import_upload,
+        name="import-upload",
+    ),
+    path(
+        "campaigns/<id:pk>/imports/<slug:kind>/template.xlsx",
+        import_views.import_template,
+        name="import-template",
+    ),
+    path("imports/<uuid:token>/", import_views.import_detail, name="import-detail"),
+    path("imports/<uuid:token>/status/", import_views.import_status, name="import-status"),
 ]

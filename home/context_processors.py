@@ -19,6 +19,7 @@ _NAV = {
     "grants": (_("Access"), "accounts:grant-list"),
     "security": (_("Security log"), "accounts:security-log"),
     "reports": (_("Reports"), "reports:archive"),
+    "review": (_("Joint review tasks"), "election:review-queue"),
 }
 # every page a role may open is reachable from here or from a page linked here (tests/test_crawl)
 _ROLE_NAV = {
@@ -36,7 +37,7 @@ _ROLE_NAV = {
     ],
     "street": ["dashboard", "worklist", "communities", "assignments", "reports"],
     "leader": ["dashboard", "assignments", "worklist", "communities", "reports"],
-    "member_unit": ["dashboard", "worklist", "communities", "reports"],
+    "member_unit": ["review", "dashboard", "worklist", "communities", "reports"],
     "discipline": ["dashboard", "worklist", "communities", "reports"],
     "supervisor": ["dashboard", "worklist", "communities", "reports"],
 }

@@ -44,6 +44,27 @@ class PlanError(DomainError):
     pass
 
 
+# the committees' vetting steps (step template code → whether it is the Party's): each is done
+# by itself once every nominee of its committee is decided (services/review.py), never before
+VETTING_STEPS = {"party-joint-review": True, "vetting-joint": False}
+
+
+def _vetting_undecided(step: PlanStep) -> int:
+    """How many nominees of the step's committee are still undecided (0 for other steps)."""
+    from ..models import Candidate
+
+    party = VETTING_STEPS.get(step.template.code)
+    if party is None:
+        return 0
+    undecided = Candidate.objects.filter(
+        plan_id=step.plan_id,
+        status__in=[Candidate.Status.NOMINEE, Candidate.Status.UNDER_REVIEW],
+    )
+    if party:
+        return undecided.filter(body=SeatRule.Body.PARTY).count()
+    return undecided.exclude(body=SeatRule.Body.PARTY).count()
+
+
 def _applies(applies_to: str, track: str) -> bool:
     return applies_to == Applies.ALL or applies_to == track
 
@@ -485,6 +506,15 @@ def step_update(
         step.done_on = step.done_on or timezone.localdate()
         if step.done_on > timezone.localdate():
             raise PlanError(_("A step cannot be done on a day still to come."))
+        undecided = before["status"] != PlanStep.Status.DONE and _vetting_undecided(step)
+        if undecided:
+            raise PlanError(
+                _(
+                    "This vetting step is done by itself once every nominee of the committee "
+                    "is decided; %(count)s still undecided."
+                )
+                % {"count": undecided}
+            )
     else:
         step.done_on = None
     changed = [f for f in STEP_FIELDS if getattr(step, f) != before[f]]

@@ -1,4 +1,5 @@
 from tests.election import matrix_campaigns as mc
+from tests.election.matrix_candidates import CANDIDATE_ENTRIES
 from tests.election import matrix_objects as plans
 from tests.election.matrix_dashboard import dashboard_campaign
 from tests.election.matrix_results import RESULT_ENTRIES
@@ -22,6 +23,7 @@ DASHBOARD_READERS = {**DISTRICT_READERS, "street_official": OK, "outsider": OK}
 # each area replaces its placeholders with real expectations
 ENTRIES = {
     **RULE_ENTRIES,
+    **CANDIDATE_ENTRIES,
     **RESULT_ENTRIES,
     # campaigns, survey, seats, assignments (matrix_campaigns builds the objects)
     "election:campaign-list": Case(expect=office_only(OK)),
