@@ -134,31 +134,4 @@ urlpatterns = [
         review_views.review_evidence,
         name="review-evidence",
     ),
-    # statistics reported upward (views/statistics.py)
-    path("statistics/", statistics_views.statistics_latest, name="statistics-latest"),
-    path("campaigns/<id:pk>/statistics/", statistics_views.statistics_page, name="statistics"),
-    path(
-        "campaigns/<id:pk>/statistics/people/",
-        statistics_views.statistics_people_view,
-        name="statistics-people",
-    ),
-    path(
-        "campaigns/<id:pk>/statistics.xlsx",
-        statistics_views.statistics_xlsx,
-        name="statistics-xlsx",
-    ),
-    # Excel imports of nominees, results and previous-term members (views/imports.py)
-    path("imports/", import_views.import_hub, name="import-hub"),
-    path(
-        "campaigns/<id:pk>/imports/<slug:kind>/",
-        import_views.import_upload,
-        name="import-upload",
-    ),
-    path(
-        "campaigns/<id:pk>/imports/<slug:kind>/template.xlsx",
-        import_views.import_template,
-        name="import-template",
-    ),
-    path("imports/<uuid:token>/", import_views.import_detail, name="import-detail"),
-    path("imports/<uuid:token>/status/", import_views.import_status, name="import-status"),
 ]
