@@ -237,6 +237,7 @@ from accounts.models import User  # noqa: E402
 from communities.models import Community, Street  # noqa: E402
 
 from .models import Campaign, LeaderAssignment, RuleSet, SurveyLedger, Visit  # noqa: E402
+from .services.negative_lists import campaign_review_started  # noqa: E402
 from .services.survey import SURVEY_FIELDS  # noqa: E402
 
 
@@ -281,7 +282,8 @@ class CampaignForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 class CampaignEditForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
-    """A campaign's name, period and rule set; the rule set is fixed once the campaign runs."""
+    """A campaign's name, period, rule set and negative list; the rule set is fixed once the
+    campaign runs, the negative list once its candidates are sent to the joint review."""
 
     reason = forms.CharField(
         label=_("Reason for the change"),
@@ -313,6 +315,12 @@ class CampaignEditForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-a
             self.fields["rule_set"].disabled = True
             self.fields["rule_set"].help_text = _(
                 "Fixed while the campaign runs: its plans were made from these rules."
+            )
+        if self.instance.pk and campaign_review_started(self.instance):
+            self.fields["negative_list"].disabled = True
+            self.fields["negative_list"].help_text = _(
+                "Fixed since candidates were sent to the joint review: the member units answer "
+                "this list's criteria."
             )
 
     def _post_clean(self) -> None:
@@ -553,3 +561,60 @@ class PostponementForm(ConfirmChangeMixin, StyledFormMixin, forms.ModelForm):  #
     def _post_clean(self) -> None:
         # plan_postpone checks the dates against the rule set and saves
         pass
+
+
+# --- negative lists ----------------------------------------------------------------------------
+
+from accounts.models import MemberUnit  # noqa: E402
+
+from .models import NegativeCriterion  # noqa: E402
+from .services.negative_lists import LOOKBACK_MAX, criterion_fingerprint  # noqa: E402
+
+
+class NegativeCriterionForm(StyledFormMixin, forms.Form):
+    """A criterion of a negative list: its text, tier, look-back period and the member unit that
+    checks it (chosen by name, stored by code). Editing one carries a digest of the values shown,
+    so a save over someone else's newer change is refused."""
+
+    text = forms.CharField(
+        label=_("criterion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+    tier = forms.ChoiceField(label=_("tier"), choices=NegativeCriterion.Tier.choices)
+    lookback_years = forms.IntegerField(
+        label=_("look-back period (years)"),
+        required=False,
+        min_value=1,
+        max_value=LOOKBACK_MAX,
+        help_text=_("How many years back the check reaches; empty: no limit."),
+    )
+    unit_code = forms.ChoiceField(label=_("Checked by"))
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=REASON_MAX,
+        help_text=_("Kept in the history of the negative list."),
+    )
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(
+        self, *args: Any, criterion: NegativeCriterion | None = None, **kwargs: Any
+    ) -> None:
+        initial: dict[str, Any] = {}
+        if criterion is not None:
+            initial = {
+                "text": criterion.text,
+                "tier": criterion.tier,
+                "lookback_years": criterion.lookback_years,
+                "unit_code": criterion.unit_code,
+                "fingerprint": criterion_fingerprint(criterion),
+            }
+        super().__init__(*args, initial=initial, **kwargs)
+        units = list(MemberUnit.objects.order_by("name").values_list("code", "name"))
+        choices: list[tuple[str, Any]] = [("", _("Please choose")), *units]
+        current = criterion.unit_code if criterion is not None else ""
+        if current and current not in {code for code, _name in units}:
+            # a shipped list may name a unit not set up here yet: keep it choosable as it is
+            choices.append((current, current))
+        self.fields["unit_code"].choices = choices  # type: ignore[attr-defined]
+        if criterion is None:
+            del self.fields["fingerprint"]

@@ -21,6 +21,27 @@ urlpatterns = [
         views.negative_list_clone_view,
         name="negative-list-clone",
     ),
+    # a negative list's criteria, edited while no campaign using it has started its joint review
+    path(
+        "negative-lists/<id:pk>/criteria/new/",
+        views.negative_lists.negative_criterion_add,
+        name="negative-criterion-add",
+    ),
+    path(
+        "negative-lists/criteria/<id:pk>/edit/",
+        views.negative_lists.negative_criterion_edit,
+        name="negative-criterion-edit",
+    ),
+    path(
+        "negative-lists/criteria/<id:pk>/delete/",
+        views.negative_lists.negative_criterion_delete,
+        name="negative-criterion-delete",
+    ),
+    path(
+        "negative-lists/criteria/<id:pk>/move/",
+        views.negative_lists.negative_criterion_move,
+        name="negative-criterion-move",
+    ),
     path("rules/steps/<id:pk>/edit/", views.step_template_edit, name="step-template-edit"),
     path("rules/seats/<id:pk>/edit/", views.seat_rule_edit, name="seat-rule-edit"),
     # campaigns, survey, seats, assignments (views/campaigns.py)

@@ -21,6 +21,7 @@ from core.tasks import enqueue_on_commit
 from core.text import text_clean
 
 from ..models import Campaign, NegativeList, RuleSet
+from .negative_lists import campaign_review_started
 from .periods import ruleset_check_in_force
 from .plans import campaign_start, plans_mark_stale
 
@@ -94,15 +95,17 @@ CAMPAIGN_EDITABLE = [
 def campaign_update(
     *, campaign: Campaign, data: dict[str, Any], by: User, reason: str = ""
 ) -> Campaign:
-    """Change a campaign's name, period (start, default Party election and election days) or
-    rule set; `data` holds any of CAMPAIGN_EDITABLE.
+    """Change a campaign's name, period (start, default Party election and election days), rule
+    set or negative list; `data` holds any of CAMPAIGN_EDITABLE.
 
     Locks the campaign. Raises CampaignError for a closed campaign, an empty name, dates out of
-    order (as `campaign_create`), or a new rule set once the campaign runs (its plans were made
-    from the old one); RuleSetPeriodError when the rule set does not govern elections on the
-    default election day. The plans' own election days do not move. When a running campaign's
-    start moves, the steps due from the start move too: its plans are marked for recomputing
-    (`plans_refresh_stale`, enqueued on commit; a plan's page recomputes it when opened first).
+    order (as `campaign_create`), a new rule set once the campaign runs (its plans were made
+    from the old one), or a new negative list once a candidate of the campaign has been sent to
+    the joint review (`campaign_review_started`); RuleSetPeriodError when the rule set does not
+    govern elections on the default election day. The plans' own election days do not move.
+    When a running campaign's start moves, the steps due from the start move too: its plans are
+    marked for recomputing (`plans_refresh_stale`, enqueued on commit; a plan's page recomputes
+    it when opened first).
     Idempotent: unchanged data saves nothing. History reason: `reason`, else "campaign edited".
     """
     from ..tasks import plans_refresh_stale_task
@@ -127,6 +130,13 @@ def campaign_update(
             _(
                 "The rules of a running campaign cannot change: its plans were made from them. "
                 "Create a new campaign under the other rules."
+            )
+        )
+    if "negative_list" in changed and campaign_review_started(campaign):
+        raise CampaignError(
+            _(
+                "The negative list of this campaign cannot change: its candidates have been sent "
+                "to the joint review, and the member units answer that list's criteria."
             )
         )
     ruleset_check_in_force(rule_set=new["rule_set"], day=new["election_on"])

@@ -2,6 +2,7 @@ from tests.election import matrix_campaigns as mc
 from tests.election.matrix_candidates import CANDIDATE_ENTRIES
 from tests.election import matrix_objects as plans
 from tests.election.matrix_dashboard import dashboard_campaign
+from tests.election.matrix_negative_lists import NEGATIVE_LIST_ENTRIES
 from tests.election.matrix_results import RESULT_ENTRIES
 from tests.election.matrix_rules import RULE_ENTRIES
 from tests.url_matrix import (
@@ -23,6 +24,7 @@ DASHBOARD_READERS = {**DISTRICT_READERS, "street_official": OK, "outsider": OK}
 # each area replaces its placeholders with real expectations
 ENTRIES = {
     **RULE_ENTRIES,
+    **NEGATIVE_LIST_ENTRIES,
     **CANDIDATE_ENTRIES,
     **RESULT_ENTRIES,
     # campaigns, survey, seats, assignments (matrix_campaigns builds the objects)
