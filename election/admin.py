@@ -21,6 +21,7 @@ from .models import (
     RuleSet,
     SeatRule,
     StageTemplate,
+    StatisticsBand,
     StepTemplate,
     VoterObjection,
     VotingRule,
@@ -214,3 +215,18 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     list_filter = ["is_working_day"]
     search_fields = ["name"]
     date_hierarchy = "day"
+
+
+# --- statistics bands on the rule set (the age and education bands of the statistics table) ----
+
+
+class StatisticsBandInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Provinces differ: the office sets the age bands (whole years) and the education bands
+    (levels 1 primary to 6 postgraduate) that the statistics table counts; bounds inclusive."""
+
+    model = StatisticsBand
+    extra = 0
+    fields = ["kind", "order", "label", "min_value", "max_value"]
+
+
+RuleSetAdmin.inlines = [*RuleSetAdmin.inlines, StatisticsBandInline]

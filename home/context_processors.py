@@ -20,6 +20,7 @@ _NAV = {
     "security": (_("Security log"), "accounts:security-log"),
     "reports": (_("Reports"), "reports:archive"),
     "review": (_("Joint review tasks"), "election:review-queue"),
+    "statistics": (_("Statistics"), "election:statistics-latest"),
 }
 # every page a role may open is reachable from here or from a page linked here (tests/test_crawl)
 _ROLE_NAV = {
@@ -29,17 +30,18 @@ _ROLE_NAV = {
         "worklist",
         "communities",
         "reports",
+        "statistics",
         "assignments",
         "rules",
         "import",
         "grants",
         "security",
     ],
-    "street": ["dashboard", "worklist", "communities", "assignments", "reports"],
+    "street": ["dashboard", "worklist", "communities", "assignments", "reports", "statistics"],
     "leader": ["dashboard", "assignments", "worklist", "communities", "reports"],
     "member_unit": ["review", "dashboard", "worklist", "communities", "reports"],
-    "discipline": ["dashboard", "worklist", "communities", "reports"],
-    "supervisor": ["dashboard", "worklist", "communities", "reports"],
+    "discipline": ["dashboard", "worklist", "communities", "reports", "statistics"],
+    "supervisor": ["dashboard", "worklist", "communities", "reports", "statistics"],
 }
 
 

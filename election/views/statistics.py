@@ -314,5 +314,5 @@ def statistics_latest(request: AuthenticatedHttpRequest) -> HttpResponse:
             Campaign.objects.filter(district_id__in=streets).order_by("-starts_on", "-pk").first()
         )
     if campaign is None:
-        raise OutOfScope
+        return render(request, "election/statistics/none.html")
     return redirect("election:statistics", pk=campaign.pk)

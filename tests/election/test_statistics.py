@@ -370,3 +370,35 @@ def _share_done_label() -> str:
     from django.utils.translation import gettext
 
     return gettext("share done")
+
+
+def test_menu_opens_the_newest_campaign(
+    stats_campaign: Campaign, as_user: Any, office: Any, street_official: Any, leader: Any
+) -> None:
+    for user in (office, street_official):
+        client = as_user(user)
+        home = client.get("/").content.decode()
+        assert 'href="/election/statistics/"' in home
+        response = client.get("/election/statistics/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/election/campaigns/{stats_campaign.pk}/statistics/"
+    assert 'href="/election/statistics/"' not in as_user(leader).get("/").content.decode()
+
+
+def test_menu_without_a_campaign(as_user: Any, office: Any) -> None:
+    response = as_user(office).get("/election/statistics/")
+    assert response.status_code == 200
+
+
+def test_bands_in_the_rule_set_admin(
+    stats_campaign: Campaign, as_user: Any, admin_user: Any
+) -> None:
+    StatisticsBand.objects.create(
+        rule_set=stats_campaign.rule_set, kind="age", order=1, label="40岁及以下", max_value=40
+    )
+    page = (
+        as_user(admin_user)
+        .get(f"/admin/election/ruleset/{stats_campaign.rule_set_id}/change/")
+        .content.decode()
+    )
+    assert "40岁及以下" in page
