@@ -5,6 +5,7 @@ from tests.election.matrix_dashboard import dashboard_campaign
 from tests.election.matrix_negative_lists import NEGATIVE_LIST_ENTRIES
 from tests.election.matrix_results import RESULT_ENTRIES
 from tests.election.matrix_rules import RULE_ENTRIES
+from tests.election.matrix_statistics import STATISTICS_ENTRIES
 from tests.url_matrix import (
     FOUND,
     NOT_FOUND,
@@ -27,6 +28,7 @@ ENTRIES = {
     **NEGATIVE_LIST_ENTRIES,
     **CANDIDATE_ENTRIES,
     **RESULT_ENTRIES,
+    **STATISTICS_ENTRIES,
     # campaigns, survey, seats, assignments (matrix_campaigns builds the objects)
     "election:campaign-list": Case(expect=office_only(OK)),
     "election:campaign-create": Case(expect=office_only(OK)),
