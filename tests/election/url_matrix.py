@@ -1,6 +1,6 @@
 from tests.election import matrix_campaigns as mc
-from tests.election.matrix_candidates import CANDIDATE_ENTRIES
 from tests.election import matrix_objects as plans
+from tests.election.matrix_candidates import CANDIDATE_ENTRIES
 from tests.election.matrix_dashboard import dashboard_campaign
 from tests.election.matrix_negative_lists import NEGATIVE_LIST_ENTRIES
 from tests.election.matrix_results import RESULT_ENTRIES
