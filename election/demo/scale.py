@@ -21,9 +21,12 @@ from ..models import (
     Applies,
     Campaign,
     CampaignSnapshot,
+    CommitteeMember,
     CommunityPlan,
+    ElectionResult,
     PlanStage,
     PlanStep,
+    Post,
     RuleSet,
     SeatPlan,
     SeatRule,
@@ -102,12 +105,15 @@ def scale_campaign_seed(*, district: Any, by: User | None, rng: random.Random) -
         community__street__district=district
     ).values_list("community_id", "kind", "seats"):
         committees.setdefault(community_id, []).append((kind, seats))
+    # the committees' members draw from a stream of their own: the plans stay as they were
+    members_rng = random.Random(SCALE_MEMBERS_SEED)  # noqa: S311 (synthetic data)
     for start in range(0, len(communities), SCALE_CHUNK):
         drafts = [
             _plan_draft(campaign, row, stages, steps_of, today=today, rng=rng)
             for row in communities[start : start + SCALE_CHUNK]
         ]
-        _plans_write(campaign, drafts, committees, by=by, rng=rng)
+        plan_ids = _plans_write(campaign, drafts, committees, by=by, rng=rng)
+        _members_write(campaign, drafts, plan_ids, by=by, rng=members_rng, today=today)
     rollup_refresh(campaign_id=campaign.pk, today=today)
     _snapshots_write(campaign, today=today)
     return str(
@@ -187,7 +193,7 @@ def _plans_write(
     *,
     by: User | None,
     rng: random.Random,
-) -> None:
+) -> list[int]:
     done = str(PlanStep.Status.DONE)
     plan_rows = []
     for d in drafts:
@@ -269,6 +275,177 @@ def _plans_write(
                 body = SeatRule.Body.VILLAGERS
             seat_rows.append((plan_id, body, seats))
     rows_insert(SeatPlan, ["plan_id", "body", "planned_seats"], seat_rows, by=by)
+    return plan_ids
+
+
+# --- the committees' members (the statistics) -----------------------------------------------------
+# Every community has its previous term in office: about seven members over both committees, a
+# 书记 and a 主任 (the same person in about 40 % of them: 一肩挑) and now and then a member on
+# both committees (交叉任职). A community that voted already also has its new term (about seven
+# more), elected in the campaign, which closed the previous one, and first-round results.
+
+SCALE_MEMBERS_SEED = 2026
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰海燕文斌宇浩凯"
+    "晨欣怡子涵梓萱雨轩佳琪"
+)
+_MINORITIES = ["回族", "满族", "壮族", "蒙古族", "土家族"]
+_MEMBER_COLUMNS = [
+    "committee_id",
+    "name",
+    "gender",
+    "birth_date",
+    "education",
+    "party_member",
+    "ethnicity",
+    "post",
+    "started_on",
+    "ended_on",
+    "elected_in_id",
+    "ended_in_id",
+    "is_first_time",
+]
+
+
+def _person(rng: random.Random, *, party_member: bool) -> tuple[Any, ...]:
+    """(name, gender, birth date, education, party member, ethnicity) of a plausible member."""
+    name = rng.choice(_SURNAMES) + "".join(rng.choices(_GIVEN, k=rng.randint(1, 2)))
+    gender = "f" if rng.random() < 0.4 else "m"
+    birth = date(1960, 1, 1) + timedelta(days=rng.randint(0, 38 * 365))
+    education = rng.choices([2, 3, 4, 5, 6], weights=[5, 20, 40, 30, 5])[0]
+    ethnicity = rng.choice(_MINORITIES) if rng.random() < 0.05 else "汉族"
+    return (name, gender, birth, education, party_member, ethnicity)
+
+
+def _term_rows(
+    rng: random.Random,
+    party_id: int | None,
+    residents_id: int | None,
+    tail: tuple[Any, ...],
+    *,
+    first_time_share: float,
+) -> list[tuple[Any, ...]]:
+    """One term of a community's two committees (party: 3, residents: 4 members), `tail` the
+    term's (started_on, ended_on, elected_in_id, ended_in_id)."""
+    rows: list[tuple[Any, ...]] = []
+
+    def add(committee_id: int | None, person: tuple[Any, ...], post: str) -> None:
+        if committee_id is not None:
+            rows.append((committee_id, *person, post, *tail, rng.random() < first_time_share))
+
+    secretary = _person(rng, party_member=True)
+    add(party_id, secretary, Post.SECRETARY)
+    party_members = [_person(rng, party_member=True) for _ in range(2)]
+    add(party_id, party_members[0], Post.DEPUTY_SECRETARY)
+    add(party_id, party_members[1], Post.MEMBER)
+    # 一肩挑: the secretary is also the director
+    one_shoulder = rng.random() < 0.4
+    director = secretary if one_shoulder else _person(rng, party_member=rng.random() < 0.8)
+    add(residents_id, director, Post.DIRECTOR)
+    # 交叉任职: now and then a Party committee member sits on the residents' committee too
+    cross = party_members[1] if rng.random() < 0.3 else _person(rng, party_member=True)
+    add(residents_id, cross, Post.DEPUTY_DIRECTOR)
+    for _member in range(2):
+        add(residents_id, _person(rng, party_member=rng.random() < 0.5), Post.MEMBER)
+    return rows
+
+
+def _members_write(
+    campaign: Any,
+    drafts: list[_PlanDraft],
+    plan_ids: list[int],
+    *,
+    by: User | None,
+    rng: random.Random,
+    today: date,
+) -> None:
+    """The members of both terms of a chunk's communities, and the first rounds of those that
+    voted already (one query for the committees, then bulk writes)."""
+    committee_of: dict[tuple[int, str], int] = {}
+    for community_id, kind, pk in Committee.objects.filter(
+        community_id__in=[d.community_id for d in drafts]
+    ).values_list("community_id", "kind", "pk"):
+        committee_of[(community_id, kind)] = pk
+    member_rows: list[tuple[Any, ...]] = []
+    result_rows: list[tuple[Any, ...]] = []
+    previous_start = campaign.starts_on - timedelta(days=5 * 365)
+    for plan_id, d in zip(plan_ids, drafts, strict=True):
+        party_id = committee_of.get((d.community_id, Committee.Kind.PARTY))
+        residents_id = committee_of.get((d.community_id, Committee.Kind.RESIDENTS))
+        voted = d.election_on < today
+        ended = (d.election_on, None, campaign.pk) if voted else (None, None, None)
+        member_rows += _term_rows(
+            rng,
+            party_id,
+            residents_id,
+            (previous_start, ended[0], None, ended[2]),
+            first_time_share=0.5,
+        )
+        if not voted:
+            continue
+        member_rows += _term_rows(
+            rng,
+            party_id,
+            residents_id,
+            (d.election_on, None, campaign.pk, None),
+            first_time_share=0.4,
+        )
+        residents_body = (
+            SeatRule.Body.VILLAGERS
+            if d.track == Community.Track.VILLAGE
+            else SeatRule.Body.RESIDENTS
+        )
+        for body, held_on, seats in (
+            (SeatRule.Body.PARTY, d.party_election_on, 3),
+            (residents_body, d.election_on, 4),
+        ):
+            registered = (
+                rng.randint(300, 6000) if body != SeatRule.Body.PARTY else rng.randint(30, 400)
+            )
+            returned = round(registered * rng.uniform(0.6, 0.95))
+            invalid = round(returned * rng.uniform(0, 0.03))
+            success = rng.random() < 0.92
+            result_rows.append(
+                (
+                    plan_id,
+                    str(body),
+                    str(ElectionResult.Round.FIRST),
+                    held_on,
+                    registered,
+                    returned,
+                    returned,
+                    returned - invalid,
+                    invalid,
+                    seats,
+                    True,
+                    seats if success else seats - 1,
+                )
+            )
+    rows_insert(CommitteeMember, _MEMBER_COLUMNS, member_rows, by=by)
+    rows_insert(
+        ElectionResult,
+        [
+            "plan_id",
+            "body",
+            "round",
+            "held_on",
+            "registered_voters",
+            "ballots_issued",
+            "ballots_returned",
+            "valid_ballots",
+            "invalid_ballots",
+            "seats_to_fill",
+            "is_valid",
+            "seats_filled",
+        ],
+        result_rows,
+        by=by,
+    )
 
 
 def _snapshots_write(campaign: Any, *, today: date) -> None:

@@ -402,3 +402,28 @@ def test_bands_in_the_rule_set_admin(
         .content.decode()
     )
     assert "40岁及以下" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_scale_gives_the_statistics_members() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from communities.models import District
+
+    call_command("seed_scale", communities=60, stdout=StringIO())
+    campaign = Campaign.objects.get(district=District.objects.get(code="scale"))
+    table = statistics_table(campaign=campaign)
+    previous = table.total.get(PARTY, PREVIOUS)
+    current = table.total.get(RESIDENTS, CURRENT)
+    # every community has its previous term; those that voted, their new term and first rounds
+    assert previous.done == previous.due == 60
+    assert 0 < current.done < 60 and current.first_rounds == current.done
+    assert 0 < previous.one_shoulder < 60 and previous.cross > 0
+    assert (
+        CommitteeMember.objects.filter(
+            committee__community__street__district=campaign.district
+        ).count()
+        >= 7 * 60
+    )
