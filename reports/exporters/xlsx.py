@@ -123,6 +123,22 @@ def _summary(ctx: dict[str, Any]) -> Rows:
     yield [ctx["headings"]["change"], ""]
     for r in ctx["change"]["rows"]:
         yield [r["label"], r["now"], _dash(r["before"]), _dash(r["delta"])]
+    vetting = ctx.get("vetting")
+    if vetting:
+        yield [ctx["headings"]["vetting"], ""]
+        for f in vetting["figures"]:
+            yield [f["label"], f["value"]]
+    results = ctx.get("results")
+    if results:
+        total = results["total"]
+        yield [ctx["headings"]["results"], ""]
+        yield [_("Elections recorded"), total["elections_held"]]
+        yield [_("First-round success"), total["first_round"]]
+        yield [_("Runoffs"), total["runoff"]]
+        yield [_("New elections"), total["new_election"]]
+        yield [_("Seats filled"), total["seats_filled"]]
+        yield [_("Seats planned"), total["seats_planned"]]
+        yield [_("Turnout"), Pct(total["turnout_percent"])]
     for section in ctx["pending_sections"]:
         yield [ctx["headings"][section["key"]], section["note"] if section["pending"] else ""]
         for f in section["figures"]:
@@ -256,6 +272,7 @@ def _sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
         ],
         seat_rows(),
     )
+    yield from _candidate_sheets(ctx)
     yield Sheet(
         _("Audits and handovers"),
         [
@@ -300,6 +317,88 @@ def _sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
             for r in ctx["appendix"]
         ),
     )
+
+
+def _candidate_sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
+    """The joint review by member unit and the candidates by street (once the campaign has
+    candidates), the results by committee (once an election is recorded) and the statistics
+    table (when it exists). Counts only: no name, no ID number."""
+    vetting = ctx.get("vetting")
+    if vetting:
+        yield Sheet(
+            _("Joint review"),
+            [_("Member unit"), _("Sent"), _("Answered"), _("Awaited"), _("Overdue")],
+            (
+                [u["unit"], u["sent"], u["answered"], u["awaited"], u["overdue"]]
+                for u in vetting["units"]
+            ),
+        )
+        yield Sheet(
+            _("Candidates"),
+            [
+                _("Street"),
+                _("Nominated"),
+                _("Not yet sent to the joint review"),
+                _("Under joint review"),
+                _("Feedback overdue"),
+                _("Disqualified"),
+                _("Withdrawn"),
+                _("Formal candidates"),
+                _("Elected"),
+            ],
+            (
+                [
+                    r["street"],
+                    r["nominated"],
+                    r["nominee"],
+                    r["under_review"],
+                    r["reviews_overdue"],
+                    r["disqualified"],
+                    r["withdrawn"],
+                    r["formal"] + r["elected"] + r["not_elected"],
+                    r["elected"],
+                ]
+                for r in vetting["streets"]
+            ),
+        )
+    results = ctx.get("results")
+    if results:
+        yield Sheet(
+            _("Results"),
+            [
+                _("Committee"),
+                _("Elections recorded"),
+                _("First-round success"),
+                _("Runoffs"),
+                _("New elections"),
+                _("Seats filled"),
+                _("Seats planned"),
+                _("Turnout"),
+            ],
+            (
+                [
+                    r["label"],
+                    r["held"],
+                    r["first_round"],
+                    r["runoff"],
+                    r["new_election"],
+                    r["seats_filled"],
+                    r["seats_planned"],
+                    Pct(r["turnout_pct"]),
+                ]
+                for r in results["rows"]
+            ),
+        )
+    statistics = ctx.get("statistics")
+    if statistics:
+        yield Sheet(
+            _("Statistics"),
+            ["", *statistics["columns"]],
+            (
+                [r["label"], *[Pct(v) if r["pct"] else _dash(v) for v in r["values"]]]
+                for r in statistics["rows"]
+            ),
+        )
 
 
 def sheet_titles(ctx: dict[str, Any]) -> list[str]:

@@ -24,6 +24,8 @@ from . import sections, snapshot
 
 # the sections whose records live in apps that do not exist yet, in report order
 PENDING_SECTIONS = ("vetting", "discipline", "supervision", "events")
+# the sections shown only when they have something: the elections held, the statistics table
+OPTIONAL_SECTIONS = ("results", "statistics")
 
 
 def week_range(iso_year: int, iso_week: int) -> tuple[date, date]:
@@ -43,8 +45,9 @@ def report_title(district: District, street: Street | None) -> str:
     }
 
 
-def _headings() -> dict[str, str]:
-    """Each section's numbered heading, in report order ("1. Headline figures")."""
+def _headings(shown: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Each section's numbered heading, in report order ("1. Headline figures"). The optional
+    sections (OPTIONAL_SECTIONS) are numbered only when `shown`, so the numbers never skip."""
     titles = {
         "headline": _("Headline figures"),
         "progress": _("Progress by stage and street"),
@@ -52,6 +55,8 @@ def _headings() -> dict[str, str]:
         "survey": _("Survey"),
         "seats": _("Seat sizing"),
         "vetting": _("Candidate vetting"),
+        "results": _("Election results"),
+        "statistics": _("Statistics of the committees"),
         "audits": _("Departure audits and handovers"),
         "discipline": _("Discipline"),
         "supervision": _("Supervision findings and rectifications"),
@@ -70,20 +75,24 @@ def _headings() -> dict[str, str]:
         pgettext("section number", "9"),
         pgettext("section number", "10"),
         pgettext("section number", "11"),
+        pgettext("section number", "12"),
+        pgettext("section number", "13"),
     ]
+    keys = [k for k in titles if k not in OPTIONAL_SECTIONS or k in shown]
     headings = {
-        key: _("%(number)s. %(title)s") % {"number": number, "title": title}
-        for number, (key, title) in zip(numerals, titles.items(), strict=True)
+        key: _("%(number)s. %(title)s") % {"number": number, "title": titles[key]}
+        for number, key in zip(numerals, keys, strict=False)
     }
     headings["appendix"] = _("Appendix: every community")
     return headings
 
 
-def _pending_sections() -> list[dict[str, Any]]:
+def _pending_sections(recorded: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """The sections of apps still to come: each a title and the "not yet recorded" line.
 
     When an app arrives, its section gets `rows`/`figures` here and `pending` becomes False; the
-    templates and the workbook already show whatever a section carries.
+    templates and the workbook already show whatever a section carries. A section whose records
+    exist (`recorded`: vetting once the campaign has candidates) is its own, not listed here.
     """
     titles = {
         "vetting": _("Candidate vetting"),
@@ -111,6 +120,7 @@ def _pending_sections() -> list[dict[str, Any]]:
             "rows": [],
         }
         for key in PENDING_SECTIONS
+        if key not in recorded
     ]
 
 
@@ -172,7 +182,19 @@ def report_context(
     # from here on, no query: every section is built from the one snapshot
     appendix = sections.appendix(snap)
     headline = sections.headline(snap, appendix)
+    vetting = sections.vetting(snap)
+    results = sections.results(snap)
+    statistics = sections.statistics(snap)
+    if vetting is not None:
+        pending = _pending_sections(frozenset({"vetting"}))
+        context["pending_sections"] = pending
+        context["pending"] = {section["key"]: section for section in pending}
+    shown = {"results": results is not None, "statistics": statistics is not None}
+    context["headings"] = _headings(frozenset(k for k, v in shown.items() if v))
     context.update(
+        vetting=vetting,
+        results=results,
+        statistics=statistics,
         headline=headline,
         stages=snap.stages,
         matrix=sections.streets_by_stages(snap),

@@ -254,3 +254,168 @@ def change(snap: ReportSnapshot, head: dict[str, Any]) -> dict[str, Any]:
             }
         )
     return {"rows": rows, "previous_on": snap.previous_on, "has_previous": previous is not None}
+
+
+# the candidates' states as the vetting section lists them, in the register's order
+VETTING_STATES = (
+    "nominee",
+    "under_review",
+    "formal",
+    "disqualified",
+    "withdrawn",
+    "elected",
+    "not_elected",
+)
+
+
+def vetting(snap: ReportSnapshot) -> dict[str, Any] | None:
+    """The candidates by state (in total and per street), the joint review's feedback per member
+    unit (awaited and overdue as of the report's day) and the competition shortfalls; None while
+    the campaign has no candidate and no review (the section then says "not yet recorded")."""
+    figures = snap.candidates
+    if figures is None or not (figures.by_street_status or figures.by_unit):
+        return None
+    totals = dict.fromkeys(VETTING_STATES, 0)
+    streets: dict[int, dict[str, Any]] = {}
+    for street_id, street_name, status, count in figures.by_street_status:
+        row = streets.setdefault(
+            street_id,
+            {"street": street_name, "nominated": 0, **dict.fromkeys(VETTING_STATES, 0)},
+        )
+        row[status] = row.get(status, 0) + count
+        row["nominated"] += count
+        totals[status] = totals.get(status, 0) + count
+    for street_id, row in streets.items():
+        row["reviews_overdue"] = figures.overdue_by_street.get(street_id, 0)
+    for street_id, overdue in figures.overdue_by_street.items():
+        if street_id not in streets and overdue:
+            streets[street_id] = {
+                "street": snap.street_names.get(street_id, ""),
+                "nominated": 0,
+                **dict.fromkeys(VETTING_STATES, 0),
+                "reviews_overdue": overdue,
+            }
+    units = sorted(figures.by_unit, key=lambda u: (-u["overdue"], -u["awaited"], u["unit"]))
+    awaited = sum(u["awaited"] for u in units)
+    overdue = sum(u["overdue"] for u in units)
+    nominated = sum(totals.values())
+    formal = totals["formal"] + totals["elected"] + totals["not_elected"]
+    labels = [
+        ("nominated", _("Nominated"), nominated),
+        ("nominee", _("Not yet sent to the joint review"), totals["nominee"]),
+        ("under_review", _("Under joint review"), totals["under_review"]),
+        ("reviews_awaited", _("Joint-review feedback awaited"), awaited),
+        ("reviews_overdue", _("Joint-review feedback overdue"), overdue),
+        ("disqualified", _("Disqualified"), totals["disqualified"]),
+        ("office_decisions", _("Unsuitable cases decided by the office"), figures.office_decisions),
+        ("withdrawn", _("Withdrawn"), totals["withdrawn"]),
+        ("formal", _("Formal candidates"), formal),
+        ("shortfalls", _("Committees short of competition"), figures.shortfalls),
+    ]
+    return {
+        "figures": [{"key": k, "label": label, "value": v} for k, label, v in labels],
+        "totals": {**totals, "nominated": nominated, "formal_all": formal},
+        "reviews_awaited": awaited,
+        "reviews_overdue": overdue,
+        "shortfalls": figures.shortfalls,
+        "units": units,
+        "streets": sorted(streets.values(), key=lambda r: r["street"]),
+        "as_of": snap.as_of,
+    }
+
+
+def results(snap: ReportSnapshot) -> dict[str, Any] | None:
+    """The elections held by the report's day, per committee and in total; None before the
+    first."""
+    figures = snap.candidates
+    if figures is None or figures.results_total is None:
+        return None
+    total = dict(figures.results_total)
+    if not total.get("elections_held"):
+        return None
+    rows = [
+        {
+            **r,
+            "first_round_pct": _pct(r["first_round"], r["held"]),
+            "seats_pct": _pct(r["seats_filled"], r["seats_planned"]),
+            "turnout_pct": _pct(r["returned"], r["registered"]),
+        }
+        for r in figures.results_by_body
+    ]
+    total["first_round_pct"] = _pct(total.get("first_round") or 0, total["elections_held"])
+    total["seats_pct"] = _pct(total.get("seats_filled") or 0, total.get("seats_planned") or 0)
+    return {"rows": rows, "total": total}
+
+
+def statistics(snap: ReportSnapshot) -> dict[str, Any] | None:
+    """The statistics table, when the statistics part exists and a committee of the new term has
+    members (once elections happen): for
+    the district (or street) each figure of each committee, new term against the previous one,
+    and per street the committees due and done. None otherwise."""
+    figures = snap.candidates
+    table = None if figures is None else figures.statistics
+    if table is None:
+        return None
+    total = table.total
+    columns = [(body, term) for body in ("party", "residents") for term in ("current", "previous")]
+    cells = [total.figures.get(key) for key in columns]
+    # once elections happen: a committee of the new term has members
+    if not any(
+        c is not None and c.members
+        for c, (_b, term) in zip(cells, columns, strict=True)
+        if term == "current"
+    ):
+        return None
+
+    def row(label: str, value: Any, *, pct: bool = False) -> dict[str, Any]:
+        return {
+            "label": label,
+            "pct": pct,
+            "values": [None if c is None else value(c) for c in cells],
+        }
+
+    rows = [
+        row(_("Committees due"), lambda c: c.due),
+        row(_("Committees done"), lambda c: c.done),
+        row(_("Share done"), lambda c: c.done_pct, pct=True),
+        row(_("Members"), lambda c: c.members),
+        row(_("One person as both secretary and director"), lambda c: c.one_shoulder_pct, pct=True),
+        row(_("Cross-appointed members"), lambda c: c.cross_pct, pct=True),
+        row(_("Women"), lambda c: c.women_pct, pct=True),
+        row(_("Women heads"), lambda c: c.women_heads),
+        row(_("Party members"), lambda c: c.party_members_pct, pct=True),
+        row(_("Ethnic minorities"), lambda c: c.minorities_pct, pct=True),
+        row(_("Average age"), lambda c: c.average_age),
+    ]
+    for i, band in enumerate(table.age_bands):
+        rows.append(row(band.label, lambda c, i=i: c.age_band_pct(i), pct=True))
+    for i, band in enumerate(table.education_bands):
+        rows.append(row(band.label, lambda c, i=i: c.education_band_pct(i), pct=True))
+    rows += [
+        row(_("First term"), lambda c: c.first_time_pct, pct=True),
+        row(_("Re-elected"), lambda c: c.re_elected_pct, pct=True),
+        row(_("Turnout"), lambda c: c.turnout_pct, pct=True),
+        row(_("First-round success"), lambda c: c.first_round_pct, pct=True),
+    ]
+    streets = [
+        {
+            "street": r.name,
+            "party_due": r.figures[("party", "current")].due,
+            "party_done": r.figures[("party", "current")].done,
+            "residents_due": r.figures[("residents", "current")].due,
+            "residents_done": r.figures[("residents", "current")].done,
+        }
+        for r in table.rows
+        if not r.is_total
+    ]
+    return {
+        "columns": [
+            _("Party organisation, new term"),
+            _("Party organisation, previous term"),
+            _("Residents' (villagers') committee, new term"),
+            _("Residents' (villagers') committee, previous term"),
+        ],
+        "rows": rows,
+        "streets": streets,
+        "as_of": table.as_of,
+    }

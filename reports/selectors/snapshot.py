@@ -39,6 +39,8 @@ from election.models import (
 )
 from election.selectors.campaigns import SURVEY_SUMS
 
+from . import candidates as candidate_reads
+
 # list caps: the report stays readable (and its PDF fast) in a district of thousands
 RED_FLAGS_LIMIT = 50
 
@@ -86,6 +88,8 @@ class ReportSnapshot:
     # the district's counts a week earlier (CampaignSnapshot), or a street's counted from dates
     previous: dict[str, int | None] | None
     previous_on: date | None
+    # candidates and their joint review, the elections held, the statistics table (candidates.py)
+    candidates: "candidate_reads.CandidateFigures | None" = None
 
 
 @contextmanager
@@ -379,7 +383,8 @@ def snapshot_take(
 ) -> ReportSnapshot:
     """Read everything the report of `campaign` (district, or one street) shows, at one moment.
 
-    Eleven queries whatever the size of the district, in one read transaction (see the module's
+    Eleven queries whatever the size of the district, and those of the candidates' figures
+    (candidates.py), in one read transaction (see the module's
     docstring); no write. The list of red steps is capped (RED_FLAGS_LIMIT); their number is
     counted with the other figures.
     """
@@ -401,6 +406,7 @@ def snapshot_take(
         seat_out_of_range = seats_out_of_range(campaign, street)
         audit_rows = _audit_rows(steps, as_of=as_of)
         previous, previous_on = _previous(campaign, street, steps, as_of=as_of)
+        candidates = candidate_reads.candidate_figures(campaign, street, as_of=as_of)
     street_names = {r["street_id"]: r["street"] for r in communities}
     return ReportSnapshot(
         as_of=as_of,
@@ -418,4 +424,5 @@ def snapshot_take(
         audit_rows=audit_rows,
         previous=previous,
         previous_on=previous_on,
+        candidates=candidates,
     )
