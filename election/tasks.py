@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import translation
 
+from core.tasks import DURABLE_TASK_OPTIONS
+
 
 # celery ships no type information for its decorators
 @shared_task(  # type: ignore[untyped-decorator]
@@ -68,3 +70,34 @@ def plans_refresh_stale_task() -> None:
 
     with translation.override(settings.LANGUAGE_CODE):
         plans_refresh_stale(limit=STALE_PER_RUN)
+
+
+# --- Excel imports of nominees, results and previous-term members (importing/services.py) ------
+
+
+@shared_task(**DURABLE_TASK_OPTIONS)  # type: ignore[untyped-decorator]
+def election_import_check_task(*, import_id: str) -> None:
+    """Check an uploaded workbook; safe to deliver twice (the result is stored once)."""
+    from .importing.services import election_import_check
+
+    with translation.override(settings.LANGUAGE_CODE):
+        election_import_check(import_id=import_id)
+
+
+@shared_task(**DURABLE_TASK_OPTIONS)  # type: ignore[untyped-decorator]
+def election_import_apply_task(*, import_id: str) -> None:
+    """Import a confirmed workbook; safe to deliver twice (the import is claimed by its status)."""
+    from .importing.services import election_import_apply
+
+    with translation.override(settings.LANGUAGE_CODE):
+        election_import_apply(import_id=import_id)
+
+
+@shared_task  # type: ignore[untyped-decorator]
+def election_imports_housekeeping_task() -> None:
+    """Periodic: enqueue again the tasks of imports whose message was lost, and delete the
+    uploads of finished imports; safe to run twice."""
+    from .importing.services import election_import_files_purge, election_imports_requeue
+
+    election_imports_requeue()
+    election_import_files_purge()

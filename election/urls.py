@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import candidates as candidate_views
+from .views import imports as import_views
 from .views import review as review_views
 from .views import results as result_views
 from .views import statistics as statistics_views
@@ -155,4 +156,18 @@ urlpatterns = [
         review_views.review_evidence,
         name="review-evidence",
     ),
+    # Excel imports of nominees, results and previous-term members (views/imports.py)
+    path("imports/", import_views.import_hub, name="import-hub"),
+    path(
+        "campaigns/<id:pk>/imports/<slug:kind>/",
+        import_views.import_upload,
+        name="import-upload",
+    ),
+    path(
+        "campaigns/<id:pk>/imports/<slug:kind>/template.xlsx",
+        import_views.import_template,
+        name="import-template",
+    ),
+    path("imports/<uuid:token>/", import_views.import_detail, name="import-detail"),
+    path("imports/<uuid:token>/status/", import_views.import_status, name="import-status"),
 ]

@@ -6,6 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # navigation by role: what each kind of user needs first; the views still check every access
 _NAV = {
@@ -16,6 +17,11 @@ _NAV = {
     "rules": (_("Rule sets"), "election:ruleset-list"),
     "assignments": (_("Assignments"), "election:assignment-list"),
     "import": (_("Import"), "communities:import-upload"),
+    # nominees, results and previous-term members from Excel (election/views/imports.py)
+    "election_import": (
+        pgettext_lazy("election import column", "Import from Excel"),
+        "election:import-hub",
+    ),
     "grants": (_("Access"), "accounts:grant-list"),
     "security": (_("Security log"), "accounts:security-log"),
     "reports": (_("Reports"), "reports:archive"),
@@ -37,7 +43,15 @@ _ROLE_NAV = {
         "grants",
         "security",
     ],
-    "street": ["dashboard", "worklist", "communities", "assignments", "reports", "statistics"],
+    "street": [
+        "dashboard",
+        "worklist",
+        "communities",
+        "assignments",
+        "reports",
+        "statistics",
+        "election_import",
+    ],
     "leader": ["dashboard", "assignments", "worklist", "communities", "reports"],
     "member_unit": ["review", "dashboard", "worklist", "communities", "reports"],
     "discipline": ["dashboard", "worklist", "communities", "reports", "statistics"],

@@ -12,10 +12,13 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 
 from .campaigns import Campaign
+
+CTX = "election import column"
 
 
 def _election_import_path(instance: "ElectionImport", filename: str) -> str:
@@ -27,9 +30,9 @@ class ElectionImport(TimeStampedModel):
     """An uploaded workbook of nominees, results or previous-term members for one campaign."""
 
     class Kind(models.TextChoices):
-        NOMINEES = "nominees", _("nominees")
-        RESULTS = "results", _("election results")
-        PREVIOUS_TERM = "previous_term", _("previous term's members")
+        NOMINEES = "nominees", pgettext_lazy(CTX, "nominees")
+        RESULTS = "results", pgettext_lazy(CTX, "election results")
+        PREVIOUS_TERM = "previous_term", pgettext_lazy(CTX, "previous term's members")
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("being checked")
@@ -69,7 +72,7 @@ class ElectionImport(TimeStampedModel):
     # the outcome of the last check: counts, the first rows (ID numbers masked) and problems
     preview = models.JSONField(_("check result"), default=dict, blank=True)
     # problems by row and column: [{"row": 3, "column": "姓名", "message": "..."}]
-    row_errors = models.JSONField(_("row errors"), default=list, blank=True)
+    row_errors = models.JSONField(pgettext_lazy(CTX, "row errors"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,11 +85,11 @@ class ElectionImport(TimeStampedModel):
     started_at = models.DateTimeField(_("import started at"), null=True, blank=True)
     applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
-    created_count = models.PositiveIntegerField(_("records created"), default=0)
+    created_count = models.PositiveIntegerField(pgettext_lazy(CTX, "records created"), default=0)
 
     class Meta:
-        verbose_name = _("election import")
-        verbose_name_plural = _("election imports")
+        verbose_name = pgettext_lazy(CTX, "election import")
+        verbose_name_plural = pgettext_lazy(CTX, "election imports")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["campaign", "kind", "-created_at"])]
 

@@ -2,6 +2,7 @@ from tests.election import matrix_campaigns as mc
 from tests.election import matrix_objects as plans
 from tests.election.matrix_candidates import CANDIDATE_ENTRIES
 from tests.election.matrix_dashboard import dashboard_campaign
+from tests.election.matrix_imports import IMPORT_ENTRIES
 from tests.election.matrix_negative_lists import NEGATIVE_LIST_ENTRIES
 from tests.election.matrix_results import RESULT_ENTRIES
 from tests.election.matrix_rules import RULE_ENTRIES
@@ -29,6 +30,7 @@ ENTRIES = {
     **CANDIDATE_ENTRIES,
     **RESULT_ENTRIES,
     **STATISTICS_ENTRIES,
+    **IMPORT_ENTRIES,
     # campaigns, survey, seats, assignments (matrix_campaigns builds the objects)
     "election:campaign-list": Case(expect=office_only(OK)),
     "election:campaign-create": Case(expect=office_only(OK)),
