@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Count, Exists, Q, Sum
+from django.db.models import Count, Exists, F, Q, Sum
+from django.utils import timezone
 
 from accounts.models import MemberUnit, User
 from communities.models import (
@@ -26,8 +27,8 @@ from communities.permissions import (
     districts_for_user,
     streets_for_user,
 )
-from election.models import Campaign, CommunityPlan, PlanStep, Visit
-from election.permissions import can_manage_rule_sets
+from election.models import Campaign, Candidate, CommunityPlan, PlanStep, UnitReview, Visit
+from election.permissions import can_manage_rule_sets, reviews_for_unit
 from election.selectors.campaigns import assignments_own
 from election.selectors.dashboard import (
     DUE_SOON_DAYS,
@@ -55,6 +56,9 @@ _KIND_BY_ROLE: dict[str, str] = {
 
 # the worklist's first items on a street official's home
 HOME_WORKLIST_ITEMS = 5
+# a member unit's queue on its home: the first reviews awaited, and its latest answers
+HOME_QUEUE_ITEMS = 8
+HOME_RECENT_ANSWERS = 5
 # at most this many streets (a street official usually has one) and communities per table
 HOME_STREETS = 5
 HOME_ROWS = 50
@@ -112,6 +116,74 @@ def community_totals(user: User) -> CommunityTotals:
     )
 
 
+@dataclass
+class VettingFigures:
+    """A running campaign's candidates by state and its joint-review feedback still awaited,
+    in total and per member unit (most overdue first)."""
+
+    by_status: dict[str, int] = field(default_factory=dict)
+    reviews_awaited: int = 0
+    reviews_overdue: int = 0
+    units: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def candidates(self) -> int:
+        return sum(self.by_status.values())
+
+    def count(self, status: str) -> int:
+        return self.by_status.get(status, 0)
+
+    @property
+    def nominee(self) -> int:
+        return self.count(Candidate.Status.NOMINEE)
+
+    @property
+    def under_review(self) -> int:
+        return self.count(Candidate.Status.UNDER_REVIEW)
+
+    @property
+    def formal(self) -> int:
+        return self.count(Candidate.Status.FORMAL)
+
+    @property
+    def disqualified(self) -> int:
+        return self.count(Candidate.Status.DISQUALIFIED)
+
+    @property
+    def elected(self) -> int:
+        return self.count(Candidate.Status.ELECTED)
+
+
+def vetting_figures(campaign_ids: list[int], *, today: date) -> dict[int, VettingFigures]:
+    """Per campaign: candidates by state and the feedback awaited and overdue per member unit.
+    Two grouped queries, whatever the number of candidates."""
+    figures: dict[int, VettingFigures] = {pk: VettingFigures() for pk in campaign_ids}
+    if not campaign_ids:
+        return figures
+    rows = (
+        Candidate.objects.filter(plan__campaign__in=campaign_ids)
+        .values("status", campaign_id=F("plan__campaign_id"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for r in rows:
+        figures[r["campaign_id"]].by_status[r["status"]] = r["n"]
+    units = (
+        UnitReview.objects.filter(
+            candidate__plan__campaign__in=campaign_ids, answered_on__isnull=True
+        )
+        .values("unit_id", unit_name=F("unit__name"), campaign_id=F("candidate__plan__campaign_id"))
+        .annotate(awaited=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .order_by("-overdue", "unit_name", "unit_id")
+    )
+    for r in units:
+        f = figures[r["campaign_id"]]
+        f.units.append({"unit": r["unit_name"], "awaited": r["awaited"], "overdue": r["overdue"]})
+        f.reviews_awaited += r["awaited"]
+        f.reviews_overdue += r["overdue"]
+    return figures
+
+
 @dataclass(frozen=True)
 class DistrictHome:
     """The office's (and, read-only, discipline's and supervision's) home: the running
@@ -121,18 +193,38 @@ class DistrictHome:
     totals: CommunityTotals
     can_manage: bool  # runs a district: the office's shortcuts
     can_manage_rule_sets: bool
+    # per campaign id: its candidates and joint review (the office's home only)
+    vetting: dict[int, VettingFigures] = field(default_factory=dict)
+
+    @property
+    def campaign_vetting(self) -> list[tuple[CampaignHeadline, VettingFigures]]:
+        return [
+            (h, self.vetting[h.campaign.pk])
+            for h in self.campaigns
+            if h.campaign.pk in self.vetting
+        ]
 
 
-def district_home(user: User) -> DistrictHome:
+def district_home(
+    user: User, *, today: date | None = None, with_vetting: bool = False
+) -> DistrictHome:
     """Six queries: whether the user runs a district (which also decides the rule-set link), the
-    campaigns, their rollup totals and plan counts, the community aggregate and the streets."""
+    campaigns, their rollup totals and plan counts, the community aggregate and the streets;
+    `with_vetting` (the office's home), two more: the campaigns' candidates and joint review."""
     can_manage = user.is_superuser or districts_for_user(user, perm="manage_campaigns").exists()
+    campaigns = campaign_headlines(user)
+    vetting = {}
+    if with_vetting:
+        vetting = vetting_figures(
+            [h.campaign.pk for h in campaigns], today=today or timezone.localdate()
+        )
     return DistrictHome(
-        campaigns=campaign_headlines(user),
+        campaigns=campaigns,
         totals=community_totals(user),
         can_manage=can_manage,
         # the office of a district may manage rule sets (election.permissions); asked once
         can_manage_rule_sets=can_manage and can_manage_rule_sets(user),
+        vetting=vetting,
     )
 
 
@@ -171,6 +263,65 @@ def step_counts(plan_ids: list[int], *, today: date) -> dict[int, StepCounts]:
     }
 
 
+@dataclass
+class CandidateCounts:
+    """A plan's candidates by state and its joint-review feedback awaited and overdue."""
+
+    by_status: dict[str, int] = field(default_factory=dict)
+    reviews_awaited: int = 0
+    reviews_overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def formal(self) -> int:
+        # formal candidates, and those who stood as such already (elected or not)
+        return sum(
+            self.by_status.get(s, 0)
+            for s in (
+                Candidate.Status.FORMAL,
+                Candidate.Status.ELECTED,
+                Candidate.Status.NOT_ELECTED,
+            )
+        )
+
+    def add(self, other: "CandidateCounts") -> None:
+        for status, n in other.by_status.items():
+            self.by_status[status] = self.by_status.get(status, 0) + n
+        self.reviews_awaited += other.reviews_awaited
+        self.reviews_overdue += other.reviews_overdue
+
+    def count(self, status: str) -> int:
+        return self.by_status.get(status, 0)
+
+
+def candidate_counts(plan_ids: list[int], *, today: date) -> dict[int, CandidateCounts]:
+    """Per plan: candidates by state and joint-review feedback awaited and overdue (two grouped
+    queries over the plans' candidates)."""
+    counts: dict[int, CandidateCounts] = {}
+    if not plan_ids:
+        return counts
+    for r in (
+        Candidate.objects.filter(plan_id__in=plan_ids)
+        .values("plan_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts.setdefault(r["plan_id"], CandidateCounts()).by_status[r["status"]] = r["n"]
+    for r in (
+        UnitReview.objects.filter(candidate__plan_id__in=plan_ids, answered_on__isnull=True)
+        .values(plan_id=F("candidate__plan_id"))
+        .annotate(awaited=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .order_by()
+    ):
+        c = counts.setdefault(r["plan_id"], CandidateCounts())
+        c.reviews_awaited = r["awaited"]
+        c.reviews_overdue = r["overdue"]
+    return counts
+
+
 @dataclass(frozen=True)
 class CommunityProgress:
     """One community's row: its plan's progress and what needs attention."""
@@ -178,6 +329,7 @@ class CommunityProgress:
     plan: CommunityPlan
     pct_done: int | None
     counts: StepCounts
+    candidates: CandidateCounts = field(default_factory=CandidateCounts)
 
 
 @dataclass
@@ -211,6 +363,14 @@ class StreetCampaign:
     def soon(self) -> int:
         return sum(r.counts.soon for r in self.rows)
 
+    @property
+    def candidates(self) -> CandidateCounts:
+        """The candidates of its communities by state, and their feedback awaited and overdue."""
+        total = CandidateCounts()
+        for r in self.rows:
+            total.add(r.candidates)
+        return total
+
 
 @dataclass(frozen=True)
 class StreetHome:
@@ -223,7 +383,8 @@ class StreetHome:
 def street_home(user: User, *, today: date) -> StreetHome:
     """The streets the user edits, each running campaign's progress over their communities
     (done %, overdue, red, due within DUE_SOON_DAYS, by community), and the worklist's first
-    items. Seven queries: streets, plans, step counts, and the worklist's four."""
+    items, and the communities' candidates by state with their feedback overdue. Nine queries:
+    streets, plans, step counts, candidates, reviews, and the worklist's four."""
     streets = list(
         streets_for_user(user, perm="change_community").order_by("name", "pk")[:HOME_STREETS]
     )
@@ -238,6 +399,7 @@ def street_home(user: User, *, today: date) -> StreetHome:
         ]
     )
     counts = step_counts([p.pk for p in plans], today=today)
+    candidates = candidate_counts([p.pk for p in plans], today=today)
     campaigns: dict[int, StreetCampaign] = {}
     for plan in plans:
         section = campaigns.setdefault(plan.campaign_id, StreetCampaign(plan.campaign))
@@ -246,6 +408,7 @@ def street_home(user: User, *, today: date) -> StreetHome:
                 plan=plan,
                 pct_done=_pct(plan.steps_done, plan.steps_total),
                 counts=counts.get(plan.pk, StepCounts()),
+                candidates=candidates.get(plan.pk, CandidateCounts()),
             )
         )
     scope = worklist_scope(user)
@@ -272,6 +435,8 @@ class LeaderRow:
     plan: CommunityPlan | None
     pct_done: int | None
     counts: StepCounts
+    candidates: int = 0  # registered in its running plan
+    formal: int = 0  # of which formal candidates (or elected, or not elected)
 
 
 @dataclass(frozen=True)
@@ -283,7 +448,8 @@ class LeaderHome:
 
 def leader_home(user: User, *, today: date) -> LeaderHome:
     """The leader's assigned communities first, then the others they may read (HOME_ROWS at
-    most), each with its running plan's state, and the leader's last visit. Six queries."""
+    most), each with its running plan's state and candidates, and the leader's last visit. Seven
+    queries."""
     assignments = {a.community_id: a for a in assignments_own(user)[:HOME_ROWS]}
     scope = communities_for_user(user)
     communities = list(
@@ -302,9 +468,22 @@ def leader_home(user: User, *, today: date) -> LeaderHome:
         .order_by("campaign_id")
     }
     counts = step_counts([p.pk for p in plans.values()], today=today)
+    formal = (
+        Candidate.Status.FORMAL,
+        Candidate.Status.ELECTED,
+        Candidate.Status.NOT_ELECTED,
+    )
+    registered = {
+        r["plan_id"]: r
+        for r in Candidate.objects.filter(plan_id__in=[p.pk for p in plans.values()])
+        .values("plan_id")
+        .annotate(n=Count("pk"), formal=Count("pk", filter=Q(status__in=formal)))
+        .order_by()
+    }
     rows = []
     for c in communities:
         plan = plans.get(c.pk)
+        cand = registered.get(plan.pk, {}) if plan else {}
         rows.append(
             LeaderRow(
                 community=c,
@@ -312,6 +491,8 @@ def leader_home(user: User, *, today: date) -> LeaderHome:
                 plan=plan,
                 pct_done=_pct(plan.steps_done, plan.steps_total) if plan else None,
                 counts=counts.get(plan.pk, StepCounts()) if plan else StepCounts(),
+                candidates=cand.get("n", 0),
+                formal=cand.get("formal", 0),
             )
         )
     last_visit = (
@@ -330,11 +511,34 @@ def leader_home(user: User, *, today: date) -> LeaderHome:
 class MemberUnitHome:
     unit: MemberUnit | None
     communities: int  # communities the account may read through its grants (often none)
+    # the unit's joint-review queue: feedback awaited (and overdue of it), answered
+    awaited: int = 0
+    overdue: int = 0
+    answered: int = 0
+    queue: list[UnitReview] = field(default_factory=list)  # the first awaited, most urgent first
+    recent: list[UnitReview] = field(default_factory=list)  # its latest answers
 
 
-def member_unit_home(user: User) -> MemberUnitHome:
-    """The unit and what the account may read; its vetting queue comes with candidate vetting.
-    Two queries."""
+def member_unit_home(user: User, *, today: date | None = None) -> MemberUnitHome:
+    """The unit, its joint-review queue (counts, the first reviews awaited with the days they
+    are overdue, the latest answers) and what the account may read. Five queries."""
+    today = today or timezone.localdate()
+    reviews = reviews_for_unit(user)
+    queue_counts = reviews.aggregate(
+        awaited=Count("pk", filter=Q(answered_on__isnull=True)),
+        overdue=Count("pk", filter=Q(answered_on__isnull=True, due_on__lt=today)),
+        answered=Count("pk", filter=Q(answered_on__isnull=False)),
+    )
+    queue = list(
+        reviews.filter(answered_on__isnull=True).order_by("due_on", "pk")[:HOME_QUEUE_ITEMS]
+    )
+    for r in queue:
+        r.overdue_days = max((today - r.due_on).days, 0)  # type: ignore[attr-defined]
+    recent = list(
+        reviews.filter(answered_on__isnull=False).order_by("-answered_on", "-pk")[
+            :HOME_RECENT_ANSWERS
+        ]
+    )
     unit = (
         MemberUnit.objects.filter(pk=user.member_unit_id).first() if user.member_unit_id else None
     )
@@ -348,4 +552,12 @@ def member_unit_home(user: User) -> MemberUnitHome:
         | Exists(DistrictUserObjectPermission.objects.filter(user=user))
     )
     communities = communities_for_user(user).filter(has_grant).count()
-    return MemberUnitHome(unit=unit, communities=communities)
+    return MemberUnitHome(
+        unit=unit,
+        communities=communities,
+        awaited=queue_counts["awaited"] or 0,
+        overdue=queue_counts["overdue"] or 0,
+        answered=queue_counts["answered"] or 0,
+        queue=queue,
+        recent=recent,
+    )

@@ -36,7 +36,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     elif kind == selectors.LEADER:
         context["home"] = selectors.leader_home(user, today=today)
     elif kind == selectors.MEMBER_UNIT:
-        context["home"] = selectors.member_unit_home(user)
+        context["home"] = selectors.member_unit_home(user, today=today)
     else:
-        context["home"] = selectors.district_home(user)
+        context["home"] = selectors.district_home(
+            user, today=today, with_vetting=kind == selectors.OFFICE
+        )
     return render(request, TEMPLATES[kind], context)
