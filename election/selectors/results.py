@@ -78,6 +78,7 @@ def plan_results(plan: CommunityPlan) -> list[BodyResults]:
         CommitteeMember.objects.filter(
             committee__community_id=plan.community_id, elected_in_id=plan.campaign_id
         )
+        .order_by()
         .values_list("committee__kind", flat=True)
         .distinct()
     )
