@@ -132,7 +132,7 @@ def candidate_validate(plan: CommunityPlan, fields: dict[str, Any]) -> dict[str,
         errors["post_sought"] = _(
             "A Party committee post is secretary, deputy secretary or member."
         )
-    elif body and body != Body.PARTY and post not in COMMITTEE_POSTS:
+    elif "body" not in errors and body != Body.PARTY and post not in COMMITTEE_POSTS:
         errors["post_sought"] = _("A committee post is director, deputy director or member.")
     for name in ("current_post", "nominated_by"):
         if len(f.get(name) or "") > 60:

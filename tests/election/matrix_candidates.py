@@ -264,7 +264,9 @@ def _answered_only_by_the_unit(w: World, role: str, response: Any) -> None:
 def _answer_data(w: World) -> dict[str, Any]:
     review = vetting_world(w)["police_review"]
     data: dict[str, Any] = {"version": review.version}
-    for c in NegativeCriterion.objects.filter(unit_code="police"):
+    for c in NegativeCriterion.objects.filter(
+        negative_list__code="vetting-test", unit_code="police"
+    ):
         data[f"hit_{c.pk}"] = "0"
         data[f"note_{c.pk}"] = ""
     return data
