@@ -12,6 +12,7 @@ from election.models import (
     Campaign,
     Candidate,
     CommunityPlan,
+    CriterionAnswer,
     NegativeCriterion,
     NegativeList,
     UnitReview,
@@ -519,3 +520,22 @@ def test_a_campaign_may_change_its_list_until_review_starts(
         )
     running_campaign.refresh_from_db()
     assert running_campaign.negative_list == _list()
+
+
+@pytest.mark.django_db
+def test_a_criterion_a_member_unit_has_answered_cannot_be_deleted(
+    running_campaign: Campaign, office: Any
+) -> None:
+    # the review belongs to a campaign vetting against another list, so this one is not locked;
+    # the answer alone keeps the criterion
+    running_campaign.negative_list = _list(CLASSIC)
+    running_campaign.save(update_fields=["negative_list"])
+    review = _send_to_review(running_campaign)
+    criterion = _criterion(3)
+    CriterionAnswer.objects.create(review=review, criterion=criterion)
+    assert not negative_list_is_locked(_list())
+    before = _rows(_list())
+    with translation.override("zh-hans"), pytest.raises(NegativeListError) as e:
+        negative_criterion_delete(criterion=criterion, by=office)
+    assert "不能删除" in str(e.value)
+    assert _rows(_list()) == before
