@@ -15,7 +15,10 @@ from core.http import id_parse
 from .models import (
     CalendarDay,
     Campaign,
+    CandidateVote,
+    CommitteeMember,
     CommunityPlan,
+    ElectionResult,
     NegativeCriterion,
     NegativeList,
     RuleSet,
@@ -230,3 +233,53 @@ class StatisticsBandInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 RuleSetAdmin.inlines = [*RuleSetAdmin.inlines, StatisticsBandInline]
+
+
+# --- election results and committee members (recorded on the results pages, read here) ---------
+
+
+class CandidateVoteInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CandidateVote
+    extra = 0
+    fields = ["candidate", "votes", "elected"]
+    readonly_fields = ["candidate", "votes", "elected"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ElectionResult)
+class ElectionResultAdmin(SimpleHistoryAdmin):
+    """Read only: a result is recorded on the plan's results page, which checks the figures
+    against the rule set's voting rule and marks who won."""
+
+    list_display = ["plan", "body", "round", "held_on", "is_valid", "seats_filled", "seats_to_fill"]
+    list_filter = ["round", "is_valid", "body"]
+    list_select_related = ["plan__community", "plan__campaign"]
+    search_fields = ["plan__community__name"]
+    inlines = [CandidateVoteInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(SimpleHistoryAdmin):
+    """Read only: members are created by forming the committee on the results page (or by the
+    previous term's import); the ID number shows masked."""
+
+    list_display = ["name", "committee", "post", "started_on", "ended_on", "is_first_time"]
+    list_filter = ["post", "is_first_time", "gender"]
+    list_select_related = ["committee__community"]
+    search_fields = ["name", "committee__community__name"]
+    exclude = ["id_number"]
+    readonly_fields = ["id_number_masked"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from election.models import CommunityPlan, ElectionResult
-from election.services.results import result_record
+from election.services.results import committee_form, result_record
 from tests.election import matrix_objects as plans
 from tests.election.matrix_results import (
     RESULT_GET_ENTRIES,
@@ -201,3 +201,27 @@ def test_members_page_shows_the_new_committee_with_posts(world: World) -> None:
     assert "主任" in html
     assert "副主任" in html
     assert elected[0].id_number not in html
+
+
+def test_admin_reads_results_and_members_with_the_id_number_masked(world: World) -> None:
+    plan = results_world(world)["plan"]
+    result = record_first_round(plan, world.users["office"], seats=2)
+    elected = results_world(world)["candidates"][:2]
+    members = committee_form(
+        plan=plan,
+        body="residents",
+        by=world.users["office"],
+        posts={elected[0].pk: "director", elected[1].pk: "member"},
+        formed_on=timezone.localdate(),
+    )
+    admin = client_of(world.users["admin_user"])
+
+    results_page = admin.get(reverse("admin:election_electionresult_change", args=[result.pk]))
+    member_page = admin.get(reverse("admin:election_committeemember_change", args=[members[0].pk]))
+
+    assert results_page.status_code == 200
+    assert elected[0].name in results_page.content.decode()
+    html = member_page.content.decode()
+    assert member_page.status_code == 200
+    assert elected[0].id_number not in html
+    assert "*" * 14 + elected[0].id_number[-4:] in html
