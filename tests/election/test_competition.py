@@ -375,3 +375,19 @@ def test_printable_list_shows_the_people_but_no_id_number(
     assert "大专" in html
     assert candidates[0].id_number not in html
     assert candidates[0].id_number[-4:] not in html
+
+
+def test_the_plan_page_and_the_worklist_show_the_shortfall(
+    district: Any, community: Any, admin_user: Any, street_official: Any
+) -> None:
+    plan = plan_of(start(district, admin_user, election_in=2), community)
+    make_candidates(plan, "residents", 7, women=1)
+    step(plan, "candidates-final")
+    client = Client()
+    client.force_login(street_official)
+
+    page = client.get(reverse("election:plan-detail", args=[plan.pk])).content.decode()
+    worklist = client.get(reverse("election:worklist") + "?flag=red").content.decode()
+
+    assert "差额不足" in page
+    assert "差额不足" in worklist

@@ -225,3 +225,26 @@ def test_admin_reads_results_and_members_with_the_id_number_masked(world: World)
     assert member_page.status_code == 200
     assert elected[0].id_number not in html
     assert "*" * 14 + elected[0].id_number[-4:] in html
+
+
+def test_members_page_queries_do_not_grow_with_members(world: World) -> None:
+    plan = results_world(world)["plan"]
+    client = client_of(world.users["leader"])
+    url = reverse("election:plan-members", args=[plan.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as empty:
+        client.get(url)
+    record_first_round(plan, world.users["office"], seats=3)
+    elected = results_world(world)["candidates"][:3]
+    committee_form(
+        plan=plan,
+        body="residents",
+        by=world.users["office"],
+        posts={elected[0].pk: "director", elected[1].pk: "member", elected[2].pk: "member"},
+        formed_on=timezone.localdate(),
+    )
+    with CaptureQueriesContext(connection) as full:
+        response = client.get(url)
+
+    assert elected[2].name in response.content.decode()
+    assert len(full) == len(empty)
