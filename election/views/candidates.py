@@ -8,6 +8,8 @@ alone decides on a 不宜 hit. A member unit reads only the candidates in its qu
 own answers. Anything else is a 404.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from communities.permissions import OutOfScope
 from core.exceptions import ConflictError, DomainError
 from core.http import AuthenticatedHttpRequest
 
@@ -72,8 +75,19 @@ def plan_candidates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "committees": candidate_rows(plan),
         "can_edit": plan_can_edit(request.user, plan),
         "has_negative_list": plan.campaign.negative_list_id is not None,
+        "campaign_list": _campaign_list_url(request.user, plan.campaign_id),
     }
     return render(request, "election/candidates/plan_candidates.html", context)
+
+
+def _campaign_list_url(user: Any, campaign_id: int) -> str:
+    """The campaign-wide list's address, for a reader of it (the office, the streets, the
+    district's discipline and supervision officers); "" for anyone else."""
+    try:
+        access_dashboard(user, campaign_id, perm="view_community")
+    except OutOfScope:
+        return ""
+    return reverse("election:campaign-candidates", args=[campaign_id])
 
 
 @require_http_methods(["GET", "POST"])

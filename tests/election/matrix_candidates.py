@@ -145,7 +145,15 @@ def vetting_world(world: World) -> dict[str, Any]:
     if "candidates" in world.extra:
         built: dict[str, Any] = world.extra["candidates"]
         return built
-    campaign = vetting_campaign(world.district, world.users["admin_user"])
+    # a district runs one campaign at a time: vet in the one the other cases made, if any
+    campaign = Campaign.objects.filter(
+        district=world.district, status=Campaign.Status.RUNNING
+    ).first()
+    if campaign is None:
+        campaign = vetting_campaign(world.district, world.users["admin_user"])
+    else:
+        Campaign.objects.filter(pk=campaign.pk).update(negative_list=vetting_list())
+        campaign.refresh_from_db()
     police, discipline = units()
     plan = CommunityPlan.objects.get(campaign=campaign, community=world.community)
     other_plan = CommunityPlan.objects.get(campaign=campaign, community=world.other_community)

@@ -323,3 +323,59 @@ def test_vetting_summary_and_pending_by_unit(
     street = vetting_summary(campaign=plan.campaign, street=other_plan.community.street)
     assert street["nominees"] == 2 and street["reviews_pending"] == 0
     assert pending_by_unit(campaign=plan.campaign) == [("公安局", 1, 1), ("纪委监委", 1, 0)]
+
+
+# --- outside the scope ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("election:candidate-detail", "get"),
+        ("election:candidate-edit", "get"),
+        ("election:candidate-edit", "post"),
+        ("election:candidate-formal", "post"),
+        ("election:candidate-approve", "post"),
+        ("election:candidate-withdraw", "post"),
+        ("election:candidate-decide", "get"),
+        ("election:candidate-decide", "post"),
+    ],
+)
+def test_another_streets_candidate_does_not_exist_for_a_street_official(
+    name: str, method: str, other_plan: CommunityPlan, street_official: User
+) -> None:
+    other = make_candidate(other_plan, "王五", body="party", status=Status.UNDER_REVIEW)
+    data = {
+        **form_data(name="改名"),
+        "version": other.version,
+        "reason": "本人申请",
+        "approved_on": timezone.localdate().isoformat(),
+        "decision": "disqualified",
+    }
+    client = logged_in(street_official)
+    url = reverse(name, args=[other.pk])
+    response = client.get(url) if method == "get" else client.post(url, data)
+    assert response.status_code == 404
+    after = Candidate.objects.get(pk=other.pk)
+    assert (after.name, after.status, after.street_approved_on, after.version) == (
+        "王五",
+        Status.UNDER_REVIEW,
+        None,
+        other.version,
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["election:plan-candidates", "election:candidate-add", "election:candidates-review-send"],
+)
+def test_another_streets_plan_does_not_exist_for_a_street_official(
+    name: str, other_plan: CommunityPlan, street_official: User
+) -> None:
+    make_candidate(other_plan, "王五")
+    client = logged_in(street_official)
+    url = reverse(name, args=[other_plan.pk])
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url, {**form_data(), "body": "residents"}).status_code in (404, 405)
+    assert Candidate.objects.get().status == Status.NOMINEE
+    assert not UnitReview.objects.exists()
