@@ -285,6 +285,19 @@ def result_record(
     return result
 
 
+def runoff_seats(plan: CommunityPlan, body: str) -> int:
+    """The seats a runoff of the committee fills: those its valid first round (or new election)
+    left unfilled (0 when there is none; one query)."""
+    base = (
+        ElectionResult.objects.filter(
+            plan=plan, body=body, is_valid=True, round__in=[Round.FIRST, Round.NEW]
+        )
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+    return max(base.seats_to_fill - base.seats_filled, 0) if base is not None else 0
+
+
 def result_outcome(result: ElectionResult) -> str:
     """What a round leads to: "invalid" (a new election is needed), "unfilled" (a runoff for the
     seats left), or "complete"."""

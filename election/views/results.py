@@ -29,6 +29,7 @@ from ..services.results import (
     elected_candidates,
     posts_for,
     result_record,
+    runoff_seats,
     voting_rule_for,
 )
 from .result_forms import ACCOUNT_FIELDS, CommitteeForm, ResultForm
@@ -73,10 +74,16 @@ def result_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if round_ not in ElectionResult.Round.values:
         raise Http404
     candidates = formal_candidates(plan, seat_plan.body)
+    seats = seat_plan.planned_seats
+    if round_ == ElectionResult.Round.RUNOFF:
+        # a runoff: the seats left, among those not elected yet
+        won = {c.pk for c in elected_candidates(plan, seat_plan.body)}
+        candidates = [c for c in candidates if c.pk not in won]
+        seats = runoff_seats(plan, seat_plan.body)
     form = ResultForm(
         request.POST or None,
         candidates=candidates,
-        initial={"held_on": timezone.localdate(), "seats_to_fill": seat_plan.planned_seats},
+        initial={"held_on": timezone.localdate(), "seats_to_fill": seats},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -248,3 +248,31 @@ def test_members_page_queries_do_not_grow_with_members(world: World) -> None:
 
     assert elected[2].name in response.content.decode()
     assert len(full) == len(empty)
+
+
+def test_runoff_form_offers_only_those_not_elected_and_the_seats_left(world: World) -> None:
+    built = results_world(world)
+    plan = built["plan"]
+    first, second, third = built["candidates"][:3]
+    # three seats: one candidate over half, the other two not
+    result_record(
+        plan=plan,
+        body="residents",
+        round="first",
+        by=world.users["office"],
+        held_on=timezone.localdate(),
+        registered_voters=100,
+        ballots_issued=80,
+        ballots_returned=80,
+        valid_ballots=80,
+        invalid_ballots=0,
+        seats_to_fill=3,
+        votes={first.pk: 60, second.pk: 30, third.pk: 20},
+    )
+    url = reverse("election:result-new", args=[plan.pk]) + "?body=residents&round=runoff"
+
+    html = client_of(world.users["office"]).get(url).content.decode()
+
+    assert f'name="vote_{first.pk}"' not in html
+    assert f'name="vote_{second.pk}"' in html
+    assert 'name="seats_to_fill" value="2"' in html
