@@ -200,7 +200,7 @@ def _post_fits(
             "column": columns[key].title,
             "post": label_of(POSTS, post),
             "body": label_of(BODIES, Body.PARTY if body == Body.PARTY else Body.RESIDENTS),
-            "posts": "、".join(label_of(POSTS, p) for p in POSTS if p.value in allowed),
+            "posts": "、".join(p.label for p in POSTS if p.value in allowed),
         },
     )
     return False
@@ -539,12 +539,14 @@ def results_check(election_import: ElectionImport, sheets: list[Rows]) -> Checke
             plan__campaign=context.campaign
         ).values_list("pk", "plan_id", "body", "name", "birth_date")
     }
+    # the second sheet's problems name it: its row numbers are its own
+    vote_problems = ProblemList()
     for number, cells in sheets[1] if len(sheets) > 1 else []:
-        place = context.place(number, cells, vote_columns["community"], checked.problems)
+        place = context.place(number, cells, vote_columns["community"], vote_problems)
         if place is None:
             continue
         if place.plan_id is None:
-            context.plan_of(number, place, cells, vote_columns["community"], checked.problems)
+            context.plan_of(number, place, cells, vote_columns["community"], vote_problems)
             continue
         key = (place.plan_id, _body(place, cells["body"]), cells["round"] or "first")
         params = {
@@ -557,7 +559,7 @@ def results_check(election_import: ElectionImport, sheets: list[Rows]) -> Checke
         if record is None:
             if key not in rows_of:
                 _add(
-                    checked.problems,
+                    vote_problems,
                     number,
                     vote_columns["round"],
                     pgettext(
@@ -571,7 +573,7 @@ def results_check(election_import: ElectionImport, sheets: list[Rows]) -> Checke
         candidate_id = candidates.get((key[0], key[1], cells["name"], cells["birth_date"]))
         if candidate_id is None:
             _add(
-                checked.problems,
+                vote_problems,
                 number,
                 vote_columns["name"],
                 pgettext(
@@ -584,7 +586,7 @@ def results_check(election_import: ElectionImport, sheets: list[Rows]) -> Checke
             continue
         if candidate_id in record["votes"]:
             _add(
-                checked.problems,
+                vote_problems,
                 number,
                 vote_columns["name"],
                 pgettext(
@@ -596,6 +598,12 @@ def results_check(election_import: ElectionImport, sheets: list[Rows]) -> Checke
             )
             continue
         record["votes"][candidate_id] = cells["votes"]
+    sheet_title = str(spec.sheets[1].title)
+    for problem in vote_problems.kept:
+        checked.problems.add(
+            Problem(f"{sheet_title} · {problem.message}", row=problem.row, column=problem.column)
+        )
+    checked.problems.count += vote_problems.count - len(vote_problems.kept)
     ordered = sorted(records.values(), key=lambda r: (ROUND_ORDER[r["round"]], r["row"]))
     if not checked.problems and ordered:
         results_record(ordered, by=election_import.created_by, problems=checked.problems)

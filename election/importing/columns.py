@@ -345,7 +345,7 @@ KINDS: dict[str, KindSpec] = {
     Kind.RESULTS: KindSpec(
         [
             SheetSpec(pgettext_lazy(CTX, "Ballots"), RESULT_COLUMNS),
-            SheetSpec(pgettext_lazy(CTX, "Votes"), VOTE_COLUMNS),
+            SheetSpec(pgettext_lazy(CTX, "Votes received"), VOTE_COLUMNS),
         ],
         pgettext_lazy(CTX, "results-template.xlsx"),
         pgettext_lazy(
