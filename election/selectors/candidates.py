@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from communities.models import Street
+from core.http import id_parse
 
 from ..models import (
     Campaign,
@@ -115,12 +116,11 @@ def candidate_filters(params: Mapping[str, str]) -> CandidateFilters:
     """The list's filters from a query string; unknown values are ignored."""
     status = params.get("status", "")
     body = params.get("body", "")
-    street = params.get("street", "")
     return CandidateFilters(
         status=status if status in Status.values else "",
-        street=int(street) if street.isdigit() and len(street) < 10 else None,
+        street=id_parse(params.get("street")),
         body=body if body in SeatRule.Body.values else "",
-        q=(params.get("q") or "").strip()[:60],
+        q=(params.get("q") or "").replace("\x00", "").strip()[:60],
     )
 
 
