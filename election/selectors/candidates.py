@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from communities.models import Street
@@ -218,7 +218,7 @@ def review_queue(reviews: QuerySet[UnitReview], *, today: date) -> QuerySet[Unit
     """A unit's reviews, pending first (the earliest due first), then the answered ones, newest
     first; each with its candidate, community and street (one query)."""
     return reviews.select_related("candidate__plan__community__street", "unit").order_by(
-        "answered_on", "due_on", "pk"
+        F("answered_on").desc(nulls_first=True), "due_on", "pk"
     )
 
 
