@@ -38,16 +38,18 @@ from ..selectors.statistics import (
     TERMS,
     UNIT_YEARS,
     Column,
+    StatisticsRow,
     StatisticsTable,
     column_groups,
     statistics_columns,
     statistics_people,
-    statistics_table,
+    statistics_table_cached,
 )
 from ..statistics_export import statistics_workbook
 
 STATISTICS_PERM = "view_community"
 PEOPLE_PAGE_SIZE = 50
+STREETS_PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -87,11 +89,12 @@ def _table_for(
     campaign: Campaign, scope: DashboardScope, picked: tuple[int, str] | None
 ) -> StatisticsTable:
     street: Any = picked[0] if picked else scope.street_ids
-    return statistics_table(campaign=campaign, street=street)
+    return statistics_table_cached(campaign=campaign, street=street)
 
 
-def _charts(table: StatisticsTable) -> dict[str, Any]:
-    """The charts' data: completion per street, and the new term against the previous one."""
+def _charts(table: StatisticsTable, rows: list[StatisticsRow]) -> dict[str, Any]:
+    """The charts' data: completion per street (those of the page), and the new term against
+    the previous one."""
     base = reverse("election:statistics-people", args=[table.campaign.pk])
     streets = [
         {
@@ -101,7 +104,7 @@ def _charts(table: StatisticsTable) -> dict[str, Any]:
             "party_url": table.people_url("done", PARTY, CURRENT, row.street_id),
             "residents_url": table.people_url("done", "residents", CURRENT, row.street_id),
         }
-        for row in table.rows
+        for row in rows
     ]
     shares = [
         ("women", _("Women"), "women_pct"),
@@ -163,8 +166,10 @@ def statistics_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404
     table = _table_for(campaign, scope, picked)
     columns = statistics_columns(table, body)
+    # the streets a page at a time (a district may have hundreds), the total on every page
+    page = Paginator(table.rows, STREETS_PER_PAGE).get_page(request.GET.get("page"))
     lines = []
-    for row in [*table.rows, table.total]:
+    for row in [*page.object_list, table.total]:
         for term in TERMS:
             figures = row.get(body, term)
             cells = []
@@ -181,6 +186,9 @@ def statistics_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             lines.append({"row": row, "term": term, "label": TERM_LABELS[term], "cells": cells})
     query = request.GET.copy()
     query.pop("body", None)
+    query.pop("page", None)
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
     return render(
         request,
         "election/statistics/page.html",
@@ -196,7 +204,9 @@ def statistics_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "streets": streets,
             "picked": picked,
             "query": query.urlencode(),
-            "charts": _charts(table),
+            "page_query": page_query.urlencode(),
+            "charts": _charts(table, list(page.object_list)),
+            "page": page,
         },
     )
 

@@ -7,6 +7,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -27,12 +28,19 @@ from election.selectors.statistics import (
     RESIDENTS,
     statistics_people,
     statistics_table,
+    statistics_table_cached,
 )
 from tests.factories import CommunityFactory
 
 from .conftest import PARTY_E, E
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # ids start again in each test's database: a table kept by another test must not be read
+    cache.clear()
 
 
 def plan_for(campaign: Campaign, community: Community) -> CommunityPlan:
@@ -302,6 +310,7 @@ def test_people_page_of_communities(stats_campaign: Campaign, as_user: Any, offi
 
 
 def _page_queries(client: Any, url: str) -> int:
+    cache.clear()  # the table counted afresh, not read from the cache
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -427,3 +436,31 @@ def test_seed_scale_gives_the_statistics_members() -> None:
         ).count()
         >= 7 * 60
     )
+
+
+def test_the_cached_table_follows_every_change(
+    stats_campaign: Campaign, as_user: Any, office: Any, community: Community
+) -> None:
+    client = as_user(office)
+    url = f"/election/campaigns/{stats_campaign.pk}/statistics/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url + "?body=residents")
+    cache_hit = len(warm.captured_queries)
+    party, _residents = committees(community)
+    # a new member elected in the campaign: the next page counts it
+    member(party, name="钱十", gender="f", elected_in=stats_campaign)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    assert len(ctx.captured_queries) > cache_hit
+    table = statistics_table_cached(campaign=stats_campaign)
+    assert table.total.get(PARTY, CURRENT).members == 3
+    assert table.total.get(PARTY, CURRENT).women == 2
+    assert "钱十" not in page  # counts only
+    # and a changed band
+    StatisticsBand.objects.create(
+        rule_set=stats_campaign.rule_set, kind="age", order=1, label="40岁及以下", max_value=40
+    )
+    assert [b.label for b in statistics_table_cached(campaign=stats_campaign).age_bands] == [
+        "40岁及以下"
+    ]
