@@ -20,7 +20,9 @@ class CandidateForm(StyledFormMixin, forms.Form):
     """A nominee's fields; `version` for an edit (the optimistic check)."""
 
     name = forms.CharField(
-        label=_("name"), max_length=60, error_messages={"required": _("Enter the nominee's name.")}
+        label=_("full name"),
+        max_length=60,
+        error_messages={"required": _("Enter the nominee's name.")},
     )
     gender = forms.ChoiceField(label=_("gender"), choices=Gender.choices)
     birth_date = forms.DateField(
