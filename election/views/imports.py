@@ -24,7 +24,7 @@ from communities.exporters import XLSX_CONTENT_TYPE
 from communities.importing import workbook_check
 from communities.importing.results import ImportFileError
 from communities.models import Street
-from communities.permissions import OutOfScope, streets_for_user
+from communities.permissions import OutOfScope, districts_for_user, streets_for_user
 from core.forms import StyledFormMixin
 from core.http import AuthenticatedHttpRequest
 from core.text import text_truncate
@@ -188,6 +188,12 @@ def _page(election_import: ElectionImport) -> dict[str, Any]:
 @require_GET
 @login_required
 def import_hub(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # the district office and the street officials import; nobody else has this page
+    if not (
+        districts_for_user(request.user, perm="manage_campaigns").exists()
+        or _official_streets(request.user).exists()
+    ):
+        raise OutOfScope
     campaigns = import_campaigns(request.user)
     entries = [
         {
