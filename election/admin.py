@@ -18,6 +18,7 @@ from .models import (
     CandidateVote,
     CommitteeMember,
     CommunityPlan,
+    ElectionImport,
     ElectionResult,
     NegativeCriterion,
     NegativeList,
@@ -277,6 +278,24 @@ class CommitteeMemberAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "committee__community__name"]
     exclude = ["id_number"]
     readonly_fields = ["id_number_masked"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ElectionImport)
+class ElectionImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read only: who imported which workbook into which campaign, and how it ended. Imports are
+    made on the import pages (/election/imports/); the row errors never hold an ID number."""
+
+    list_display = ["original_name", "campaign", "kind", "status", "created_by", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["campaign", "created_by"]
+    search_fields = ["original_name", "campaign__name"]
+    exclude = ["file"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -162,7 +162,7 @@ def _page(election_import: ElectionImport) -> dict[str, Any]:
     preview = election_import.preview or {}
     columns = PREVIEW_COLUMNS[election_import.kind]
     rows = [
-        {"row": row.get("row"), "cells": [row.get(key, "") for key, _title in columns]}
+        {"row": row.get("row"), "cells": [(title, row.get(key, "")) for key, title in columns]}
         for row in preview.get("rows", [])
     ]
     problems = election_import.row_errors or []

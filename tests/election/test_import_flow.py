@@ -99,3 +99,15 @@ def test_the_results_template_has_two_data_sheets_and_notes(
     assert [c.value for c in book["得票情况"][1]][-1] == "得票数"
     # the file name is the Chinese one, percent-encoded in the header
     assert "filename*=utf-8''%E9%80%89%E4%B8%BE" in response["Content-Disposition"]
+
+
+def test_the_admin_lists_imports_read_only(
+    campaign: Campaign, admin_user: Any, office: Any
+) -> None:
+    record = ElectionImport.objects.create(
+        campaign=campaign, kind="nominees", created_by=office, original_name="名单.xlsx"
+    )
+    client = client_for(admin_user)
+    assert "名单.xlsx" in client.get("/admin/election/electionimport/").content.decode()
+    assert client.get(f"/admin/election/electionimport/{record.pk}/change/").status_code == 200
+    assert client.get("/admin/election/electionimport/add/").status_code == 403
