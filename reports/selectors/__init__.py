@@ -131,9 +131,12 @@ def report_context(
 
     Figures are as of the end of the week, or today for the current week (`as_of`). A street
     report restricts every figure and list to the street. Without a running campaign in the
-    district, the context says so (`campaign` None) and carries no figures. Read-only; thirteen
-    queries whatever the size of the district, every figure from one snapshot (snapshot.py).
-    Raises ValueError for a week that does not exist.
+    district, the context says so (`campaign` None) and carries no figures. Read-only; a fixed
+    number of queries whatever the size of the district (thirteen, and those of the candidates'
+    figures: candidates.py), every figure from one snapshot (snapshot.py). The vetting section
+    is the report's own once the campaign has candidates; the results and the statistics table
+    come (and are numbered) once an election is recorded. Raises ValueError for a week that
+    does not exist.
     """
     week_start, week_end = week_range(iso_year, iso_week)
     today = timezone.localdate()
