@@ -379,3 +379,20 @@ def test_another_streets_plan_does_not_exist_for_a_street_official(
     assert client.post(url, {**form_data(), "body": "residents"}).status_code in (404, 405)
     assert Candidate.objects.get().status == Status.NOMINEE
     assert not UnitReview.objects.exists()
+
+
+def test_readers_see_the_candidate_without_actions(
+    plan: CommunityPlan, leader: User, supervisor: User, street_official: User
+) -> None:
+    candidate = make_candidate(plan, "张三", status=Status.UNDER_REVIEW)
+    url = reverse("election:candidate-detail", args=[candidate.pk])
+    for reader in (leader, supervisor):
+        page = logged_in(reader).get(url).content.decode()
+        assert "张三" in page and "修改历史" in page
+        assert "确定为正式候选人" not in page and "记录退出" not in page
+    editor = logged_in(street_official).get(url).content.decode()
+    assert "确定为正式候选人" in editor and "记录退出" in editor
+    # the street official may not decide on an unsuitable-tier hit: the office does
+    assert "对“不宜”情形作出决定" not in editor
+    decide = reverse("election:candidate-decide", args=[candidate.pk])
+    assert logged_in(street_official).get(decide).status_code == 404
