@@ -22,6 +22,7 @@ from communities.permissions import communities_for_user
 from core.exceptions import DomainError
 
 from ..models import (
+    Campaign,
     Candidate,
     CommitteeMember,
     CommunityPlan,
@@ -664,7 +665,16 @@ def campaign_check(
 ) -> Checked:
     """Check the rows read from the file against the campaign as it is now; the problems of the
     file itself come first by row. No record to create when there is any problem."""
-    checked = CHECKS[election_import.kind](election_import, sheets) if sheets else Checked()
+    if election_import.campaign.status == Campaign.Status.CLOSED:
+        checked = Checked(
+            problems=ProblemList.of(
+                Problem(pgettext(CTX, "This campaign is closed; nothing more can be imported."))
+            )
+        )
+    elif sheets:
+        checked = CHECKS[election_import.kind](election_import, sheets)
+    else:
+        checked = Checked()
     problems = ProblemList(kept=list(file_problems.kept), count=file_problems.count)
     problems_merge(problems, checked.problems)
     checked.problems = problems

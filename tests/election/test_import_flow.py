@@ -17,6 +17,7 @@ from election.importing.services import election_imports_requeue
 from election.models import Campaign, Candidate, ElectionImport
 from tests.election.matrix_imports import confirm, latest, nominee, upload, workbook
 from tests.election.matrix_objects import running_campaign
+from tests.factories import StreetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,31 @@ def test_the_admin_lists_imports_read_only(
     assert "名单.xlsx" in client.get("/admin/election/electionimport/").content.decode()
     assert client.get(f"/admin/election/electionimport/{record.pk}/change/").status_code == 200
     assert client.get("/admin/election/electionimport/add/").status_code == 403
+
+
+def test_a_closed_campaign_takes_no_import(campaign: Campaign, office: Any, community: Any) -> None:
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
+    content = workbook("nominees", [nominee(community.street.name, community.name)])
+    upload(client_for(office), campaign, "nominees", content)
+    assert latest().status == ElectionImport.Status.FAILED
+    assert "本次换届已结束" in latest().error
+    assert not Candidate.objects.exists()
+
+
+def test_rows_are_checked_again_against_the_scope_when_imported(
+    campaign: Campaign, street_official: Any, community: Any
+) -> None:
+    client = client_for(street_official)
+    content = workbook("nominees", [nominee(community.street.name, community.name)])
+    upload(client, campaign, "nominees", content)
+    record = latest()
+    assert record.status == ElectionImport.Status.PREVIEWED
+    # the office moves the community to another street before the official confirms
+    community.street = StreetFactory(district=community.street.district, name="Third Street")
+    community.save()
+    community.refresh_from_db()
+    # the official still runs its street, so it may confirm; the import checks again and refuses
+    confirm(client, record)
+    record.refresh_from_db()
+    assert record.status == ElectionImport.Status.FAILED
+    assert not Candidate.objects.exists()
