@@ -265,8 +265,8 @@ def _build(campaign: Campaign, *, today: date, by: User) -> None:
     voted = [p for p in plans if p.election_on < today and p.party_election_on < today]
     waiting = [p for p in plans if p not in voted]
     nominees: list[Nominee] = []
-    for i, plan in enumerate(waiting):
-        if i % 5 == 4 and rng.random() > NOMINEE_SHARE:
+    for plan in waiting:
+        if rng.random() > NOMINEE_SHARE:
             continue
         for body in bodies[plan.pk]:
             weights = PHASE_WEIGHTS.get(body, PHASE_WEIGHTS["other"])
