@@ -151,6 +151,7 @@ urlpatterns = [
     ),
     path("review/", review_views.review_queue_view, name="review-queue"),
     path("review/<id:pk>/", review_views.review_answer_view, name="review-answer"),
+    path("review/<id:pk>/reopen/", review_views.review_reopen_view, name="review-reopen"),
     path(
         "review/answers/<id:pk>/evidence/",
         review_views.review_evidence,

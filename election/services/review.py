@@ -395,3 +395,59 @@ def candidate_make_formal(*, candidate: Candidate, by: User, version: int) -> Ca
     candidate_save(candidate, by=by, reason=site_text("made a formal candidate"), fields=["status"])
     after_change(plan, by=by, bodies=[candidate.body])
     return candidate
+
+
+@transaction.atomic
+def review_reopen(*, review: UnitReview, by: User, version: int, reason: str) -> UnitReview:
+    """The office reopens a unit's answered review so that the unit answers again (a mistaken
+    answer, new facts), with a reason.
+
+    The review's answers are deleted (their history keeps them, with the user and the reason).
+    A disqualification that came from this review's 不能 hit (recorded with this unit's answer)
+    is lifted when no other 不能 hit holds, and a formal candidate goes back under review: the
+    gate must be passed again. Raises CandidateError without a reason, for an unanswered review
+    or for a candidate whose election is over; ConflictError for a stale `version`."""
+    plan = plan_lock(review.candidate.plan_id)
+    candidate = Candidate.objects.select_for_update(of=("self",)).get(pk=review.candidate_id)
+    candidate.plan = plan
+    review = (
+        UnitReview.objects.select_for_update(of=("self",)).select_related("unit").get(pk=review.pk)
+    )
+    if review.version != version:
+        raise _stale_version(str(UnitReview._meta.verbose_name))
+    reason = text_clean(reason or "")
+    if not reason:
+        raise CandidateError(_("Give the reason for reopening the feedback."))
+    if review.answered_on is None:
+        raise CandidateError(_("This feedback has not been given yet."))
+    if candidate.status in (Status.ELECTED, Status.NOT_ELECTED):
+        raise CandidateError(_("The election is over; its vetting can no longer be reopened."))
+    text = history_reason(site_text("feedback reopened: %(reason)s", {"reason": reason}))
+    answers = list(review.answers.select_related("criterion"))
+    had_cannot = any(a.hit and a.criterion.tier == Tier.CANNOT for a in answers)
+    answered_by_id = review.answered_by_id
+    for a in answers:
+        a._history_user = by  # type: ignore[attr-defined]
+        a._change_reason = text  # type: ignore[attr-defined]
+        a.delete()
+    review.answered_on, review.answered_by = None, None
+    review.version += 1
+    review._history_user = by  # type: ignore[attr-defined]
+    review._change_reason = text  # type: ignore[attr-defined]
+    review.save(update_fields=["answered_on", "answered_by", "version", "updated_at"])
+    lifted = (
+        candidate.status == Status.DISQUALIFIED
+        and had_cannot
+        and candidate.decided_by_id == answered_by_id
+        and not _hits(candidate, Tier.CANNOT)
+    )
+    if lifted or candidate.status == Status.FORMAL:
+        fields = ["status"]
+        candidate.status = Status.UNDER_REVIEW
+        if lifted:
+            candidate.decision, candidate.decision_reason = "", ""
+            candidate.decided_by, candidate.decided_at = None, None
+            fields += ["decision", "decision_reason", "decided_by", "decided_at"]
+        candidate_save(candidate, by=by, reason=text, fields=fields)
+    after_change(plan, by=by, bodies=[candidate.body])
+    return review

@@ -95,6 +95,15 @@ class WithdrawForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class ReopenForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=REASON_LIMIT,
+        error_messages={"required": _("Give the reason for reopening the feedback.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class DecideForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(label=_("decision"), choices=Candidate.Decision.choices)
     reason = forms.CharField(

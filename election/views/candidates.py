@@ -184,6 +184,7 @@ def candidate_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "sees_all": sees_all,
         "can_edit": can_edit,
         "can_decide": can_decide and candidate.status == Candidate.Status.UNDER_REVIEW,
+        "can_reopen": can_decide,
         "blockers": formal_blockers(candidate)
         if can_edit and candidate.status == Candidate.Status.UNDER_REVIEW
         else [],

@@ -13,18 +13,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.permissions import OutOfScope, communities_for_user
 from core.exceptions import ConflictError, DomainError
 from core.http import AuthenticatedHttpRequest
 
-from ..models import CriterionAnswer
-from ..permissions import access_unit_review, reviews_for_unit
+from ..models import CriterionAnswer, UnitReview
+from ..permissions import access_unit_review, candidates_for_user, reviews_for_unit
 from ..selectors.candidates import review_queue, review_rows
 from ..services.evidence import download_name, sniff_type
-from ..services.review import review_answer, review_criteria
-from .candidate_forms import ReviewAnswerForm
+from ..services.review import review_answer, review_criteria, review_reopen
+from .candidate_forms import ReopenForm, ReviewAnswerForm
 from .plans import _download
 
 QUEUE_PAGE_SIZE = 50
@@ -123,3 +123,34 @@ def review_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     return _download(
         answer.evidence, download_name(answer.evidence_name or "evidence", content_type)
     )
+
+
+@require_POST
+@login_required
+def review_reopen_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office reopens a unit's answered review, with a reason; the unit answers again."""
+    managed = candidates_for_user(request.user, perm="manage_campaigns").values("pk")
+    review = (
+        UnitReview.objects.filter(pk=pk, candidate__in=managed)
+        .select_related("candidate", "unit")
+        .first()
+    )
+    if review is None:
+        raise OutOfScope
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(str(e) for field in form.errors.values() for e in field)
+        messages.error(request, errors)
+    else:
+        try:
+            review_reopen(
+                review=review,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Feedback reopened; the unit answers again."))
+    return redirect(reverse("election:candidate-detail", args=[review.candidate_id]))

@@ -280,6 +280,13 @@ def _answer_data(w: World) -> dict[str, Any]:
     return data
 
 
+def _reopened_only_by_the_office(w: World, role: str, response: Any) -> None:
+    review = UnitReview.objects.get(pk=vetting_world(w)["evidence"].review_id)
+    reopened = role in ("office", "admin_user")
+    assert (review.answered_on is None) == reopened, role
+    assert review.answers.exists() != reopened, role
+
+
 def _outsider_sees_none_of_the_street(w: World, role: str, response: Any) -> None:
     if response.status_code == OK:
         text = response.content.decode()
@@ -350,6 +357,14 @@ CANDIDATE_ENTRIES = {
         data=_answer_data,
         expect=everyone(NOT_FOUND, member_unit_user=FOUND),
         after=_answered_only_by_the_unit,
+    ),
+    # the office reopens an answered review; the unit answers again
+    "election:review-reopen": Case(
+        method="post",
+        kwargs=lambda w: {"pk": vetting_world(w)["evidence"].review_id},
+        data=lambda w: {"version": vetting_world(w)["evidence"].review.version, "reason": "补充"},
+        expect=office_only(FOUND),
+        after=_reopened_only_by_the_office,
     ),
     "election:review-evidence": Case(
         kwargs=_pk("evidence"), expect=in_scope_of_community(OK, member_unit_user=OK)

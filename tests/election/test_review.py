@@ -489,3 +489,61 @@ def test_answer_page_post_saves_and_shows_chinese_errors(
     other_unit = UserFactory(username="jw-b", role=User.Role.MEMBER_UNIT, member_unit=discipline)
     client.force_login(other_unit)
     assert client.get(evidence).status_code == 404
+
+
+# --- reopening ------------------------------------------------------------------------------------
+
+
+def test_reopening_a_cannot_hit_lifts_the_disqualification_and_the_unit_answers_again(
+    sent: Candidate, police_user: User, office: User
+) -> None:
+    from election.services.review import review_reopen
+
+    review = answer(reviews_of(sent)["police"], police_user, c1="误报")
+    assert fresh(sent).status == Status.DISQUALIFIED
+    with pytest.raises(CandidateError, match="原因"):
+        review_reopen(review=review, by=office, version=review.version, reason="")
+    review_reopen(review=review, by=office, version=review.version, reason="系同名人员 误报")
+    review.refresh_from_db()
+    assert review.answered_on is None and not review.answers.exists()
+    c = fresh(sent)
+    assert c.status == Status.UNDER_REVIEW and c.decision == ""
+    assert "系同名人员" in c.history.first().history_change_reason
+    # the deleted answers stay in the history
+    assert CriterionAnswer.history.filter(history_type="-").count() == 2
+    answer(review, police_user)
+    assert fresh(sent).status == Status.UNDER_REVIEW
+
+
+def test_reopening_keeps_the_offices_own_disqualification(
+    sent: Candidate, police_user: User, office: User
+) -> None:
+    from election.services.review import review_reopen
+
+    review = answer(reviews_of(sent)["police"], police_user, c2="行政拘留")
+    c = fresh(sent)
+    candidate_decide(candidate=c, by=office, version=c.version, decision="disqualified", reason="x")
+    review.refresh_from_db()
+    review_reopen(review=review, by=office, version=review.version, reason="补充材料")
+    assert fresh(sent).status == Status.DISQUALIFIED
+
+
+def test_reopen_page_is_the_offices(
+    sent: Candidate, police_user: User, office: User, street_official: User
+) -> None:
+    review = answer(reviews_of(sent)["police"], police_user)
+    url = reverse("election:review-reopen", args=[review.pk])
+    data = {"version": review.version, "reason": "补充"}
+    client = Client()
+    client.force_login(street_official)
+    assert client.post(url, data).status_code == 404
+    client.force_login(police_user)
+    assert client.post(url, data).status_code == 404
+    review.refresh_from_db()
+    assert review.answered_on is not None
+    client.force_login(office)
+    page = client.get(reverse("election:candidate-detail", args=[sent.pk])).content.decode()
+    assert "退回重新反馈" in page
+    assert client.post(url, data).status_code == 302
+    review.refresh_from_db()
+    assert review.answered_on is None
