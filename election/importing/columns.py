@@ -80,6 +80,15 @@ POSTS = (
     Choice(Post.DEPUTY_DIRECTOR, "副主任", ("居委会副主任", "村委会副主任")),
     Choice(Post.MEMBER, "委员", ("成员",)),
 )
+# what the committee column takes: 村委会 is read as the community's elected committee too
+BODY_CHOICES = (
+    BODIES[0],
+    Choice(
+        Body.RESIDENTS,
+        "居委会",
+        ("居民委员会", "村委会", "村民委员会", "residents", "villagers"),
+    ),
+)
 PARTY_POSTS = {Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.MEMBER}
 RESIDENTS_POSTS = {Post.DIRECTOR, Post.DEPUTY_DIRECTOR, Post.MEMBER}
 YES_NO = (
@@ -88,7 +97,8 @@ YES_NO = (
 )
 
 
-def _person_columns(post_title: Promise, post_key: str) -> list[Column]:
+def _person_columns() -> list[Column]:
+    """Where and who: street, community, committee, then the person (name to ethnicity)."""
     return [
         Column(
             "street",
@@ -120,7 +130,7 @@ def _person_columns(post_title: Promise, post_key: str) -> list[Column]:
                 "villagers' committee.",
             ),
             required=True,
-            choices=BODIES[:2],
+            choices=BODY_CHOICES,
             example=lambda: "居委会",
         ),
         Column(
@@ -174,20 +184,16 @@ def _person_columns(post_title: Promise, post_key: str) -> list[Column]:
             max_length=20,
             example=lambda: "汉族",
         ),
-        Column(
-            post_key,
-            post_title,
-            "choice",
-            pgettext_lazy(CTX, "书记, 副书记, 主任, 副主任 or 委员."),
-            required=post_key == "post",
-            choices=POSTS,
-            example=lambda: "委员",
-        ),
     ]
 
 
+PERSON = _person_columns()
+PLACE = PERSON[:3]  # street, community, committee
+NAME, BIRTH_DATE = PERSON[3], PERSON[5]
+
+
 NOMINEE_COLUMNS = [
-    *_person_columns(pgettext_lazy(CTX, "Current post"), "current_post")[:9],
+    *PERSON,
     Column(
         "current_post",
         pgettext_lazy(CTX, "Current post"),
@@ -245,7 +251,16 @@ NOMINEE_COLUMNS = [
 ]
 
 PREVIOUS_TERM_COLUMNS = [
-    *_person_columns(pgettext_lazy(CTX, "Post"), "post"),
+    *PERSON,
+    Column(
+        "post",
+        pgettext_lazy(CTX, "Post"),
+        "choice",
+        pgettext_lazy(CTX, "书记, 副书记, 主任, 副主任 or 委员."),
+        required=True,
+        choices=POSTS,
+        example=lambda: "书记",
+    ),
     Column(
         "started_on",
         pgettext_lazy(CTX, "Term started on"),
@@ -256,10 +271,6 @@ PREVIOUS_TERM_COLUMNS = [
         example=lambda: "2021-11-28",
     ),
 ]
-
-
-def _place_columns() -> list[Column]:
-    return _person_columns(pgettext_lazy(CTX, "Post"), "post")[:3]
 
 
 def _count(key: str, title: Promise, example: int) -> Column:
@@ -289,7 +300,7 @@ ROUND_COLUMN = Column(
 )
 
 RESULT_COLUMNS = [
-    *_place_columns(),
+    *PLACE,
     ROUND_COLUMN,
     Column(
         "held_on",
@@ -308,10 +319,10 @@ RESULT_COLUMNS = [
 ]
 
 VOTE_COLUMNS = [
-    *_place_columns(),
+    *PLACE,
     ROUND_COLUMN,
-    _person_columns(pgettext_lazy(CTX, "Post"), "post")[3],  # name
-    _person_columns(pgettext_lazy(CTX, "Post"), "post")[5],  # date of birth
+    NAME,
+    BIRTH_DATE,
     _count("votes", pgettext_lazy(CTX, "Votes"), 5200),
 ]
 

@@ -44,6 +44,7 @@ def test_the_office_imports_the_previous_term(
             other_community.street.name,
             other_community.name,
             name="陈明",
+            body="村委会",  # read as the community's elected committee
             post="委员",
             started_on="",
         ),
@@ -60,7 +61,8 @@ def test_the_office_imports_the_previous_term(
     assert str(wang.started_on) == "2021-11-28"
     liu = CommitteeMember.objects.get(name="刘芳")
     assert liu.committee.kind == "residents" and liu.post == "director"
-    assert CommitteeMember.objects.get(name="陈明").started_on is None
+    chen = CommitteeMember.objects.get(name="陈明")
+    assert chen.started_on is None and chen.committee.kind == "residents"
     history = wang.history.get()
     assert history.history_user == office and history.history_change_reason == "imported"
 
