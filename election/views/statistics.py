@@ -314,15 +314,22 @@ def statistics_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def statistics_latest(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The menu's entry: the statistics of the newest campaign the reader may read."""
+    """The menu's entry: the statistics of the newest campaign the reader may read. A reader of a
+    district or of whole streets without a campaign yet is told so; anyone else (a leader, a
+    member unit) gets the 404 that the statistics pages give them."""
     campaigns = campaigns_for_user(request.user, perm=STATISTICS_PERM)
     campaign = campaigns.order_by("-starts_on", "-pk").first()
-    if campaign is None:
-        # a street official: the newest campaign of a district where it holds whole streets
-        streets = streets_for_user(request.user, perm=STATISTICS_PERM).values("district_id")
-        campaign = (
-            Campaign.objects.filter(district_id__in=streets).order_by("-starts_on", "-pk").first()
-        )
-    if campaign is None:
+    if campaign is not None:
+        return redirect("election:statistics", pk=campaign.pk)
+    # a street official: the newest campaign of a district where it holds whole streets
+    streets = streets_for_user(request.user, perm=STATISTICS_PERM)
+    campaign = (
+        Campaign.objects.filter(district_id__in=streets.values("district_id"))
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    if campaign is not None:
+        return redirect("election:statistics", pk=campaign.pk)
+    if streets.exists():
         return render(request, "election/statistics/none.html")
-    return redirect("election:statistics", pk=campaign.pk)
+    raise OutOfScope

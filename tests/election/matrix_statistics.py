@@ -60,10 +60,11 @@ READERS = everyone(
 )
 
 STATISTICS_ENTRIES = {
-    # the menu's entry opens the newest campaign a reader may read; others see a short page
+    # the menu's entry opens the newest campaign a reader may read; a leader or a member unit
+    # reads no statistics
     "election:statistics-latest": Case(
         query=_latest_query,
-        expect=everyone(FOUND, anonymous=LOGIN, leader=OK, member_unit_user=OK),
+        expect=everyone(FOUND, anonymous=LOGIN, leader=NOT_FOUND, member_unit_user=NOT_FOUND),
     ),
     "election:statistics": Case(kwargs=statistics_campaign, expect=READERS),
     "election:statistics-xlsx": Case(kwargs=statistics_campaign, expect=READERS),

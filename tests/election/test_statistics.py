@@ -394,9 +394,10 @@ def test_menu_opens_the_newest_campaign(
     assert 'href="/election/statistics/"' not in as_user(leader).get("/").content.decode()
 
 
-def test_menu_without_a_campaign(as_user: Any, office: Any) -> None:
+def test_menu_without_a_campaign(as_user: Any, office: Any, leader: Any) -> None:
     response = as_user(office).get("/election/statistics/")
     assert response.status_code == 200
+    assert as_user(leader).get("/election/statistics/").status_code == 404
 
 
 def test_bands_in_the_rule_set_admin(
