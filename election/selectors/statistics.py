@@ -757,7 +757,7 @@ def statistics_columns(table: StatisticsTable, body: str) -> list[Column]:
         Column(
             str(_("Re-election")), str(_("share done")), UNIT_PERCENT, "done", lambda f: f.done_pct
         ),
-        Column(str(_("Members")), str(_("members")), UNIT_PEOPLE, "members", lambda f: f.members),
+        Column(str(_("Members")), str(_("people")), UNIT_PEOPLE, "members", lambda f: f.members),
         *_count_and_share(
             str(_("Secretary and director one person")),
             "one_shoulder",

@@ -50,6 +50,7 @@ from ..statistics_export import statistics_workbook
 STATISTICS_PERM = "view_community"
 PEOPLE_PAGE_SIZE = 50
 STREETS_PER_PAGE = 50
+CHART_STREETS = 15
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -92,9 +93,16 @@ def _table_for(
     return statistics_table_cached(campaign=campaign, street=street)
 
 
-def _charts(table: StatisticsTable, rows: list[StatisticsRow]) -> dict[str, Any]:
-    """The charts' data: completion per street (those of the page), and the new term against
-    the previous one."""
+def _behind(row: StatisticsRow) -> tuple[float, str]:
+    party = row.get(PARTY, CURRENT).done_pct or 0.0
+    residents = row.get("residents", CURRENT).done_pct or 0.0
+    return (party + residents, row.name)
+
+
+def _charts(table: StatisticsTable) -> dict[str, Any]:
+    """The charts' data: completion in the streets furthest behind (at most CHART_STREETS), and
+    the new term against the previous one."""
+    rows = sorted(table.rows, key=_behind)[:CHART_STREETS]
     base = reverse("election:statistics-people", args=[table.campaign.pk])
     streets = [
         {
@@ -205,7 +213,7 @@ def statistics_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "picked": picked,
             "query": query.urlencode(),
             "page_query": page_query.urlencode(),
-            "charts": _charts(table, list(page.object_list)),
+            "charts": _charts(table),
             "page": page,
         },
     )

@@ -32,8 +32,9 @@
     return element;
   }
 
+  // long names keep their end, where streets and numbers differ
   function shorten(text) {
-    return text.length > 8 ? text.slice(0, 8) + "…" : text;
+    return text.length > 8 ? text.slice(0, 3) + "…" + text.slice(-4) : text;
   }
 
   function percent(value) {
@@ -48,6 +49,11 @@
   var blue = "#1f5fa8";
   var grey = "#9aa5b1";
   var streets = data.streets || [];
+  // two bars a street: the chart grows with the page's streets instead of squeezing them
+  var doneElement = document.getElementById("chart-done");
+  if (doneElement) {
+    doneElement.style.height = Math.max(320, 60 + streets.length * 24) + "px";
+  }
   mount("chart-done", {
     grid: { left: 8, right: 40, top: 32, bottom: 8, containLabel: true },
     legend: { top: 0, data: [labels.party, labels.residents] },
