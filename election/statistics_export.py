@@ -158,20 +158,26 @@ def _write_sheet(
             cell.fill = HEADER_FILL
     # the streets, two rows each, then the total
     row_number = HEADER_ROWS + 1
-    for row in table.rows:
+    # the unit's cell spans its two rows, as on the paper form
+    for row, label, bold in [
+        *((r, r.name, False) for r in table.rows),
+        (table.total, _("Total"), True),
+    ]:
+        first = row_number
         for term in TERMS:
-            _write_row(sheet, row_number, row.name, term, row, body, columns, bold=False)
+            _write_row(sheet, row_number, label, term, row, body, columns, bold=bold)
             row_number += 1
-    for term in TERMS:
-        _write_row(sheet, row_number, _("Total"), term, table.total, body, columns, bold=True)
-        row_number += 1
+        sheet.merge_cells(start_row=first, start_column=1, end_row=row_number - 1, end_column=1)
+        sheet.cell(row=first, column=1).alignment = Alignment(vertical="center")
     sheet.freeze_panes = sheet.cell(row=HEADER_ROWS + 1, column=LEAD_COLUMNS + 1)
     # widths: the longest text of the column's headers and of the street names
     names = [row.name for row in table.rows] + [_("Total")]
     sheet.column_dimensions["A"].width = min(
         max([MIN_WIDTH, *(_width(n) + 2 for n in names)]), MAX_WIDTH * 2
     )
-    sheet.column_dimensions["B"].width = max(_width(str(label)) for label in TERM_LABELS.values())
+    sheet.column_dimensions["B"].width = max(
+        [MIN_WIDTH, *(_width(str(label)) + 2 for label in TERM_LABELS.values())]
+    )
     for offset, column in enumerate(columns):
         width = max(_width(column.label), 8) + 2
         sheet.column_dimensions[get_column_letter(LEAD_COLUMNS + 1 + offset)].width = min(

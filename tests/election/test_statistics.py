@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -355,8 +356,13 @@ def test_workbook_like_the_official_table(
     # the title over the whole width, the lead headers over the three header rows
     assert f"A1:{get_column_letter(sheet.max_column)}1" in merged
     assert "A3:A5" in merged and "B3:B5" in merged
+    # each street's cell spans its two rows, the total's too
+    assert {"A6:A7", "A8:A9", "A10:A11"} <= merged
     assert "2026 re-election" in sheet["A1"].value
     assert "Demo District" in sheet["A2"].value
+    # 填报日期 on the right of the same row
+    today = timezone.localdate().strftime("%Y-%m-%d")
+    assert any(today in str(c.value) for c in sheet[2] if c.value)
     assert sheet.freeze_panes == "C6"
     units = [sheet.cell(row=5, column=c).value for c in range(3, sheet.max_column + 1)]
     assert set(units) <= {"人", "个", "%", "岁"} and "%" in units and "人" in units
