@@ -89,6 +89,7 @@ def _seat_plans(plan: CommunityPlan) -> QuerySet[SeatPlan]:
     return (
         SeatPlan.objects.filter(plan=plan)
         .annotate(
+            registered=Exists(Candidate.objects.filter(plan=plan, body=OuterRef("body"))),
             formal=Coalesce(
                 Subquery(
                     formal.values("plan").annotate(n=Count("pk")).values("n")[:1],
@@ -116,15 +117,20 @@ def _basis(rule_set: RuleSet) -> str:
 
 
 def plan_competition(plan: CommunityPlan) -> list[Competition]:
-    """Each committee of the plan with its seats, formal candidates and shortfalls (the messages
-    name the rule and the figures). 3 queries at most (seat plans with their counts; the seat
-    rules and the Party organisation's type only when a woman might be missing)."""
+    """Each committee of the plan for which anyone is registered, with its seats, formal
+    candidates and shortfalls (the messages name the rule and the figures). 3 queries at most
+    (seat plans with their counts; the seat rules and the Party organisation's type only when a
+    woman might be missing)."""
     rule_set = plan.campaign.rule_set
     seat_plans = list(_seat_plans(plan))
     rules: list[SeatRule] | None = None
     party_type = ""
     result = []
     for sp in seat_plans:
+        if not sp.registered:  # type: ignore[attr-defined]
+            # no one registered for this committee: the register is not in use for it, and the
+            # step's own time limits speak for it
+            continue
         seats, formal, women = sp.planned_seats, sp.formal, sp.women  # type: ignore[attr-defined]
         label = str(sp.get_body_display())
         names: dict[str, object] = {
@@ -249,10 +255,14 @@ def campaign_shortfall_count(
             party_checked=Exists(checked.filter(template__code=PARTY_CHECK_STEP)),
             residents_checked=Exists(checked.filter(template__code=RESIDENTS_CHECK_STEP)),
             woman_rule=Exists(requires_woman),
+            registered=Exists(
+                Candidate.objects.filter(plan=OuterRef("plan"), body=OuterRef("body"))
+            ),
         )
         .annotate(formal_100=F("formal") * 100)
         .filter(
             (party & Q(party_checked=True)) | (~party & Q(residents_checked=True)),
+            registered=True,
         )
         .filter(
             # the Party: formal x 100 < seats x (100 + percent), i.e. below the rounded-up need

@@ -197,11 +197,14 @@ def test_shortfall_count_counts_red_committees_by_street_in_one_query(
     make_candidates(plan_of(campaign, community), "residents", 7, women=1)  # short
     make_candidates(plan_of(campaign, other_community), "residents", 8, women=1)  # enough
     make_candidates(plan_of(campaign, other_community), "party", 6)  # enough
+    # no one registered for community's Party committee: the register is not in use there
+    assert campaign_shortfall_count(campaign=campaign) == 1
+    make_candidates(plan_of(campaign, community), "party", 1, status=Candidate.Status.NOMINEE)
 
     with django_assert_num_queries(1):
         everywhere = campaign_shortfall_count(campaign=campaign)
-    # community: residents short; its Party's approval step is past due with no candidates
-    # (election in 2 days); other_community: nothing short
+    # community: residents short; its Party's approval step is past due with a nominee but no
+    # formal candidate (election in 2 days); other_community: nothing short
     assert everywhere == 2
     assert campaign_shortfall_count(campaign=campaign, street=other_street.pk) == 0
     assert campaign_shortfall_count(campaign=campaign, street=street.pk) == 2
@@ -212,11 +215,15 @@ def test_shortfall_count_does_not_grow_in_queries_with_plans(
 ) -> None:
     CommunityFactory.create_batch(5, street=street)
     campaign = start(district, admin_user, election_in=2)
+    assert campaign_shortfall_count(campaign=campaign) == 0  # no one registered anywhere
+    for plan in CommunityPlan.objects.filter(campaign=campaign):
+        for body in ("party", "residents"):
+            make_candidates(plan, body, 1, status=Candidate.Status.NOMINEE, prefix=f"P{plan.pk}")
 
     with django_assert_num_queries(1):
         count = campaign_shortfall_count(campaign=campaign)
 
-    assert count == 10  # five communities, two committees each, no candidates at all
+    assert count == 10  # five communities, two committees each, nominees but no formal candidate
 
 
 def test_shortfall_count_waits_for_the_step_like_the_plan(
