@@ -658,9 +658,11 @@ def statistics_people(
     if figure not in MEMBER_FIGURES and figure != "age" and figure not in bands:
         raise Http404
     label = bands[figure].label if figure in bands else ""
+    # the same person on both committees needs the grouped subquery; the other figures do not
+    twins = figure in ("cross", "one_shoulder")
+    members = (members_of_campaign if twins else _members_in_terms)(campaign, street_ids)
     rows = (
-        members_of_campaign(campaign, street_ids)
-        .filter(filters[figure], body=body, term=term)
+        members.filter(filters[figure], body=body, term=term)
         .annotate(
             community_name=F("committee__community__name"),
             street_name=F("committee__community__street__name"),
@@ -689,7 +691,7 @@ def _plans_behind(
     if street_ids is not None:
         plans = plans.filter(community__street_id__in=street_ids)
     if figure == "done":
-        formed = members_of_campaign(campaign, street_ids).filter(
+        formed = _members_in_terms(campaign, street_ids).filter(
             committee__community_id=OuterRef("community_id"), body=body, term=term
         )
         plans = plans.filter(Exists(formed))
