@@ -38,6 +38,20 @@ REASON_LABELS = {
     "notice added": _("public notice added"),
     "survey updated": _("survey updated"),
     "seats planned": _("seats planned"),
+    "calendar loaded": _("calendar loaded"),
+    "committee formed": _("committee formed"),
+    "election postponed": _("election postponed"),
+    "negative list cloned": _("negative list cloned"),
+    "negative list loaded": _("negative list loaded"),
+    "objection decided": _("objection decided"),
+    "objection received": _("objection received"),
+    "result recorded": _("election result recorded"),
+    "term closed": _("term closed"),
+    "negative criterion edited": _("negative list criterion edited"),
+    "negative criterion added": _("negative list criterion added"),
+    "negative criterion deleted": _("negative list criterion deleted"),
+    "criteria reordered": _("criteria reordered"),
+    "criteria renumbered": _("criteria renumbered"),
 }
 
 

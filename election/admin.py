@@ -30,7 +30,7 @@ from .models import (
     VoterObjection,
     VotingRule,
 )
-from .services.negative_lists import negative_list_clone
+from .services.negative_lists import negative_list_clone, negative_list_is_locked
 
 # --- rule sets -----------------------------------------------------------------------------------
 
@@ -126,9 +126,24 @@ class StageTemplateAdmin(SimpleHistoryAdmin):
 
 
 class NegativeCriterionInline(admin.TabularInline):  # type: ignore[type-arg]
+    """A list's criteria, read only once a campaign using the list started its joint review
+    (the answers on record name them); clone the list to change them."""
+
     model = NegativeCriterion
     extra = 0
     fields = ["order", "tier", "text", "lookback_years", "unit_code"]
+
+    def _locked(self, obj: NegativeList | None) -> bool:
+        return obj is not None and negative_list_is_locked(obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(NegativeList)

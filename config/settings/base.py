@@ -291,6 +291,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "communities.tasks.community_imports_requeue_task",
         "schedule": crontab(minute="*/5"),
     },
+    # the election imports (nominees, results, previous term): lost messages sent again, and
+    # uploaded workbooks removed a day after their import ended
+    "election-imports-housekeeping": {
+        "task": "election.tasks.election_imports_housekeeping_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 # a report run still rendering after this many seconds lost its worker and may be claimed again
 # (at least the task's time limit, below the broker's visibility timeout of one hour)

@@ -25,6 +25,7 @@ from ..models import (
     CommunityPlan,
     CriterionAnswer,
     NegativeCriterion,
+    NegativeList,
     PlanStep,
     UnitReview,
 )
@@ -105,7 +106,12 @@ def vetting_step_sync(*, plan: CommunityPlan, body: str, by: User | None) -> Pla
 def review_units(plan: CommunityPlan) -> list[MemberUnit]:
     """The member units the campaign's negative list names, in order of their code. Raises
     CandidateError without a negative list, or naming a code no member unit has."""
-    negative_list = plan.campaign.negative_list
+    list_id = plan.campaign.negative_list_id
+    # locked so that no criterion is edited while the review starts (the list locks once any
+    # review exists, see election.services.negative_lists)
+    negative_list = (
+        NegativeList.objects.select_for_update().filter(pk=list_id).first() if list_id else None
+    )
     if negative_list is None:
         raise CandidateError(
             _("The campaign has no negative list yet; the office picks one before vetting.")
