@@ -3,8 +3,8 @@ from django.urls import path
 from . import views
 from .views import candidates as candidate_views
 from .views import imports as import_views
-from .views import review as review_views
 from .views import results as result_views
+from .views import review as review_views
 from .views import statistics as statistics_views
 
 app_name = "election"
@@ -97,19 +97,6 @@ urlpatterns = [
     path("plans/<id:pk>/results/new/", result_views.result_new, name="result-new"),
     path("plans/<id:pk>/results/form/", result_views.committee_form_view, name="committee-form"),
     path("plans/<id:pk>/members/", result_views.plan_members_view, name="plan-members"),
-    # statistics reported upward (views/statistics.py)
-    path("statistics/", statistics_views.statistics_latest, name="statistics-latest"),
-    path("campaigns/<id:pk>/statistics/", statistics_views.statistics_page, name="statistics"),
-    path(
-        "campaigns/<id:pk>/statistics/people/",
-        statistics_views.statistics_people_view,
-        name="statistics-people",
-    ),
-    path(
-        "campaigns/<id:pk>/statistics.xlsx",
-        statistics_views.statistics_xlsx,
-        name="statistics-xlsx",
-    ),
     # candidate register and joint review (views/candidates.py, views/review.py)
     path(
         "plans/<id:pk>/candidates/",
@@ -156,6 +143,19 @@ urlpatterns = [
         "review/answers/<id:pk>/evidence/",
         review_views.review_evidence,
         name="review-evidence",
+    ),
+    # statistics reported upward (views/statistics.py)
+    path("statistics/", statistics_views.statistics_latest, name="statistics-latest"),
+    path("campaigns/<id:pk>/statistics/", statistics_views.statistics_page, name="statistics"),
+    path(
+        "campaigns/<id:pk>/statistics/people/",
+        statistics_views.statistics_people_view,
+        name="statistics-people",
+    ),
+    path(
+        "campaigns/<id:pk>/statistics.xlsx",
+        statistics_views.statistics_xlsx,
+        name="statistics-xlsx",
     ),
     # Excel imports of nominees, results and previous-term members (views/imports.py)
     path("imports/", import_views.import_hub, name="import-hub"),

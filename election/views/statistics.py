@@ -22,8 +22,8 @@ from accounts.models import SecurityEvent
 from accounts.services import security_event_record
 from communities.models import Street
 from communities.permissions import OutOfScope, streets_for_user
+from core import formatting
 from core.http import AuthenticatedHttpRequest, id_parse
-from reports import formatting
 
 from ..models import Campaign
 from ..permissions import campaigns_for_user

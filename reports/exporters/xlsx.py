@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from communities.exporters import _cell
-from reports import formatting
+from core import formatting
 
 Rows = Iterator[Sequence[Any]]
 

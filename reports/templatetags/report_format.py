@@ -1,9 +1,9 @@
 """The report's number filters: `{{ n|thousands }}`, `{{ share|percent }}`, `{{ delta|signed }}`
-(see reports/formatting.py)."""
+(see core/formatting.py)."""
 
 from django import template
 
-from reports import formatting
+from core import formatting
 
 register = template.Library()
 

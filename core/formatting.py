@@ -1,6 +1,7 @@
-"""How the report writes numbers, the same in the PDF, the HTML page and the workbook's text: a
-thousands separator ("1,234", which Django's zh-Hans locale leaves out) and percentages in the
-Chinese style ("48%": no space, no decimals unless the share is not whole)."""
+"""How numbers are written in the reports and statistics, the same in the PDF, the HTML pages
+and the workbooks' text: a thousands separator ("1,234", which Django's zh-Hans locale leaves
+out) and percentages in the Chinese style ("48%": no space, no decimals unless the share is not
+whole)."""
 
 from decimal import Decimal
 
