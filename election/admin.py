@@ -15,6 +15,7 @@ from core.http import id_parse
 from .models import (
     CalendarDay,
     Campaign,
+    Candidate,
     CandidateVote,
     CommitteeMember,
     CommunityPlan,
@@ -27,6 +28,7 @@ from .models import (
     StageTemplate,
     StatisticsBand,
     StepTemplate,
+    UnitReview,
     VoterObjection,
     VotingRule,
 )
@@ -293,6 +295,42 @@ class CommitteeMemberAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "committee__community__name"]
     exclude = ["id_number"]
     readonly_fields = ["id_number_masked"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class UnitReviewInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = UnitReview
+    extra = 0
+    fields = ["unit", "sent_on", "due_on", "answered_on", "answered_by"]
+    readonly_fields = ["unit", "sent_on", "due_on", "answered_on", "answered_by"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Candidate)
+class CandidateAdmin(SimpleHistoryAdmin):
+    """Read only: candidates are registered, reviewed and decided on the candidate pages, whose
+    services keep the gate; the ID number shows masked."""
+
+    list_display = ["name", "plan", "body", "status", "post_sought", "is_incumbent"]
+    list_filter = ["status", "body", "post_sought"]
+    list_select_related = ["plan__community", "plan__campaign"]
+    search_fields = ["name", "plan__community__name"]
+    exclude = ["id_number"]
+    readonly_fields = ["id_number_masked"]
+    inlines = [UnitReviewInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

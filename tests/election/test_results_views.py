@@ -226,6 +226,14 @@ def test_admin_reads_results_and_members_with_the_id_number_masked(world: World)
     assert elected[0].id_number not in html
     assert "*" * 14 + elected[0].id_number[-4:] in html
 
+    candidate_page = admin.get(reverse("admin:election_candidate_change", args=[elected[0].pk]))
+    candidate_history = admin.get(reverse("admin:election_candidate_history", args=[elected[0].pk]))
+    for page in (candidate_page, candidate_history):
+        assert page.status_code == 200
+        assert elected[0].name in page.content.decode()
+        assert elected[0].id_number not in page.content.decode()
+    assert "*" * 14 + elected[0].id_number[-4:] in candidate_page.content.decode()
+
 
 def test_members_page_queries_do_not_grow_with_members(world: World) -> None:
     plan = results_world(world)["plan"]
