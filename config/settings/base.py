@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "communities",
     "election",
+    "audits",
     "reports",
     "home",
     "demo",

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditsConfig(AppConfig):
+    """Departure audits of the outgoing committees (离任经济责任审计), their findings and
+    rectification, the public posting of the results, and the handover (移交) to the new committee.
+
+    It builds on the election plans: the plan's audit and handover steps follow these records."""
+
+    name = "audits"
+    verbose_name = _("departure audits and handover")
