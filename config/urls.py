@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("config.urls_accounts")),
     path("communities/", include("communities.urls")),
     path("election/", include("election.urls")),
+    path("audits/", include("audits.urls")),
     path("reports/", include("reports.urls")),
     # the signed-in user's home page, by role (URL name "dashboard")
     path("", include("home.urls")),

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.accounts.url_matrix import ENTRIES as ACCOUNTS
+from tests.audits.url_matrix import ENTRIES as AUDITS
 from tests.communities.url_matrix import ENTRIES as COMMUNITIES
 from tests.core.url_matrix import ENTRIES as CORE
 from tests.election.url_matrix import ENTRIES as ELECTION
@@ -14,7 +15,15 @@ from tests.home.url_matrix import ENTRIES as HOME
 from tests.reports.url_matrix import ENTRIES as REPORTS
 from tests.url_matrix import ROLES, Case, World
 
-MATRIX: dict[str, Case] = {**CORE, **ACCOUNTS, **COMMUNITIES, **ELECTION, **REPORTS, **HOME}
+MATRIX: dict[str, Case] = {
+    **CORE,
+    **ACCOUNTS,
+    **COMMUNITIES,
+    **ELECTION,
+    **AUDITS,
+    **REPORTS,
+    **HOME,
+}
 
 # the admin is Django's own; its access rule (staff only) is tested once in tests/core
 COVERED_ELSEWHERE = ("admin:",)
