@@ -1,0 +1,1 @@
+"""Reads of the audits app, aggregated in SQL."""
