@@ -414,3 +414,6 @@ class HandoverRefusal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.occurred_on}"
+
+
+from .models_imports import AuditImport  # noqa: E402,F401
