@@ -2,7 +2,7 @@
 reopen stages. Each write locks its rows, records history with the user and a reason, and
 refreshes the plan's summary (due dates, red flags, counters) in the same transaction."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from types import EllipsisType
 from typing import Any
@@ -236,6 +236,28 @@ def _plans_create(
 
 # --- the plan's summary ---------------------------------------------------------------------------
 
+# more rules of a plan's steps, from apps above election (it never imports them): each provider
+# gets (plan, its steps, today) and returns the broken rules' texts by step template code
+StepReasons = Callable[[CommunityPlan, list[PlanStep], date], dict[str, list[str]]]
+_STEP_REASON_PROVIDERS: list[StepReasons] = []
+
+
+def step_reasons_register(fn: StepReasons) -> StepReasons:
+    """Add a provider of red reasons that `plan_refresh` asks for every plan (once each)."""
+    if fn not in _STEP_REASON_PROVIDERS:
+        _STEP_REASON_PROVIDERS.append(fn)
+    return fn
+
+
+def _provided_reasons(
+    plan: CommunityPlan, steps: list[PlanStep], today: date
+) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for provider in _STEP_REASON_PROVIDERS:
+        for code, texts in provider(plan, steps, today).items():
+            found.setdefault(code, []).extend(texts)
+    return found
+
 
 def plan_refresh(
     *,
@@ -302,6 +324,7 @@ def plan_refresh(
     competition: dict[str, list[str]] | None = None  # read only when a list's step counts
     # the red message is stored in the site's language, like the weekly report that quotes it
     with translation.override(settings.LANGUAGE_CODE):
+        provided = _provided_reasons(plan, steps, today) if _STEP_REASON_PROVIDERS else {}
         for step in steps:
             t = step.template
             due = rules.due_on(t, dates, done, projected=projected, calendar=calendar)
@@ -327,6 +350,7 @@ def plan_refresh(
                 if competition is None:
                     competition = competition_step_reasons(plan)
                 reasons += competition.get(t.code, [])
+            reasons += provided.get(t.code, [])
             projected[t.pk] = done.get(t.pk) or due
             reason = rules.red_reason(t, [r for r in reasons if r], track=track)
             if (due, bool(reason), reason) != (step.due_on, step.is_red, step.red_reason):
