@@ -42,6 +42,7 @@ from ..permissions import (
     campaigns_for_user,
 )
 from ..selectors import plan_can_edit, plan_sections, step_files, step_row
+from ..selectors.plan_parts import plan_page_parts, step_hand_edit_refusal
 from ..selectors.terms import plan_voting_summary
 from ..selectors.worklist import worklist_page, worklist_scope
 from ..services.changes import ChangeNeedsConfirmation, StepImpact, plan_dates_change
@@ -162,6 +163,7 @@ def _plan_page(
             "can_postpone": campaigns_for_user(request.user).filter(pk=plan.campaign_id).exists(),
             "reopen_form": StageReopenForm(),
             "today": today,
+            "plan_parts": plan_page_parts(plan, request.user),
         },
     )
 
@@ -249,6 +251,9 @@ def step_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and request.htmx and request.GET.get("show") == "row":
         return _row(request, step)  # the editor's Cancel
     form = StepForm(request.POST or None, instance=step, initial={"version": step.version})
+    # a step that follows records kept elsewhere (an audit's dates) is not ticked by hand
+    if refusal := step_hand_edit_refusal(step):
+        return _editor(request, step, form, error=refusal)
     if request.method != "POST" or not form.is_valid():
         return _editor(request, step, form)
     data = {f: form.cleaned_data[f] for f in StepForm.Meta.fields}
