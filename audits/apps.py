@@ -10,3 +10,11 @@ class AuditsConfig(AppConfig):
 
     name = "audits"
     verbose_name = _("departure audits and handover")
+
+    def ready(self) -> None:
+        from election.services.plans import step_reasons_register
+
+        from .services.postings import posting_step_reasons
+
+        # from election day on, an audit whose results were never posted turns the step red
+        step_reasons_register(posting_step_reasons)
