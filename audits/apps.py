@@ -12,9 +12,11 @@ class AuditsConfig(AppConfig):
     verbose_name = _("departure audits and handover")
 
     def ready(self) -> None:
-        from election.services.plans import step_reasons_register
+        # election never imports audits: the plan page and the step editor ask these hooks
+        from election.selectors.plan_parts import plan_page_part_register, step_guard_register
 
-        from .services.postings import posting_step_reasons
+        from .selectors.engagements import plan_audits_part
+        from .services.engagements import step_guard
 
-        # from election day on, an audit whose results were never posted turns the step red
-        step_reasons_register(posting_step_reasons)
+        plan_page_part_register(plan_audits_part)
+        step_guard_register(step_guard)
