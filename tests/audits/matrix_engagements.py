@@ -19,7 +19,6 @@ from election.services.plans import campaign_start
 from tests.url_matrix import (
     FOUND,
     LOGIN,
-    NOT_FOUND,
     OK,
     Case,
     World,
@@ -196,9 +195,7 @@ ENGAGEMENT_ENTRIES: dict[str, Case] = {
     ),
     "audits:engage": Case(expect=office_only(OK, anonymous=LOGIN)),
     "audits:engagement-detail": Case(expect=in_scope_of_community(OK), kwargs=_engagement),
-    "audits:engagement-report-download": Case(
-        expect=in_scope_of_community(OK), kwargs=_engagement
-    ),
+    "audits:engagement-report-download": Case(expect=in_scope_of_community(OK), kwargs=_engagement),
 }
 
 ENGAGEMENT_POST_ENTRIES: dict[str, Case] = {

@@ -5,17 +5,7 @@ from tests.url_matrix import Case
 
 ENTRIES: dict[str, Case] = {}
 
-# findings, rectification items, finding categories and postings
-from tests.audits.matrix_findings import FINDINGS_ENTRIES  # noqa: E402
-
-ENTRIES.update(FINDINGS_ENTRIES)
-
 # audit firms and engagements
 from tests.audits.matrix_engagements import ENTRIES as ENGAGEMENT_ENTRIES  # noqa: E402
 
 ENTRIES.update(ENGAGEMENT_ENTRIES)
-
-# Excel imports of engagements and findings
-from tests.audits.matrix_imports import IMPORT_ENTRIES  # noqa: E402
-
-ENTRIES.update(IMPORT_ENTRIES)
