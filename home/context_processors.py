@@ -27,6 +27,8 @@ _NAV = {
     "reports": (_("Reports"), "reports:archive"),
     "review": (_("Joint review tasks"), "election:review-queue"),
     "statistics": (_("Statistics"), "election:statistics-latest"),
+    # departure audits of the outgoing committees (audits/views/engagements.py)
+    "audits": (_("Departure audits"), "audits:engagement-list"),
 }
 # every page a role may open is reachable from here or from a page linked here (tests/test_crawl)
 _ROLE_NAV = {
@@ -36,6 +38,7 @@ _ROLE_NAV = {
         "worklist",
         "communities",
         "reports",
+        "audits",
         "statistics",
         "assignments",
         "rules",
@@ -49,13 +52,14 @@ _ROLE_NAV = {
         "communities",
         "assignments",
         "reports",
+        "audits",
         "statistics",
         "election_import",
     ],
-    "leader": ["dashboard", "assignments", "worklist", "communities", "reports"],
+    "leader": ["dashboard", "assignments", "worklist", "communities", "reports", "audits"],
     "member_unit": ["review", "dashboard", "worklist", "communities", "reports"],
-    "discipline": ["dashboard", "worklist", "communities", "reports", "statistics"],
-    "supervisor": ["dashboard", "worklist", "communities", "reports", "statistics"],
+    "discipline": ["dashboard", "worklist", "communities", "reports", "audits", "statistics"],
+    "supervisor": ["dashboard", "worklist", "communities", "reports", "audits", "statistics"],
 }
 
 
