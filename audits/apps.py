@@ -20,3 +20,10 @@ class AuditsConfig(AppConfig):
 
         plan_page_part_register(plan_audits_part)
         step_guard_register(step_guard)
+
+        # from election day on, an audit whose results were never posted turns the step red
+        from election.services.plans import step_reasons_register
+
+        from .services.postings import posting_step_reasons
+
+        step_reasons_register(posting_step_reasons)
