@@ -42,3 +42,16 @@ urlpatterns += [
         name="engagement-report-download",
     ),
 ]
+
+# Excel imports of engagements and findings (views/imports.py)
+from .views import imports as import_views  # noqa: E402
+
+urlpatterns += [
+    path("imports/", import_views.import_hub, name="import-hub"),
+    path("imports/<slug:kind>/", import_views.import_upload, name="import-upload"),
+    path(
+        "imports/<slug:kind>/template.xlsx", import_views.import_template, name="import-template"
+    ),
+    path("import/<uuid:token>/", import_views.import_detail, name="import-detail"),
+    path("import/<uuid:token>/status/", import_views.import_status, name="import-status"),
+]

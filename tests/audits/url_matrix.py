@@ -9,3 +9,8 @@ ENTRIES: dict[str, Case] = {}
 from tests.audits.matrix_engagements import ENTRIES as ENGAGEMENT_ENTRIES  # noqa: E402
 
 ENTRIES.update(ENGAGEMENT_ENTRIES)
+
+# Excel imports of engagements and findings
+from tests.audits.matrix_imports import IMPORT_ENTRIES  # noqa: E402
+
+ENTRIES.update(IMPORT_ENTRIES)
