@@ -298,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "election.tasks.election_imports_housekeeping_task",
         "schedule": crontab(minute="*/5"),
     },
+    # the audit imports (engagements, findings): the same housekeeping
+    "audit-imports-housekeeping": {
+        "task": "audits.tasks.audit_imports_housekeeping_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 # a report run still rendering after this many seconds lost its worker and may be claimed again
 # (at least the task's time limit, below the broker's visibility timeout of one hour)

@@ -412,3 +412,40 @@ def test_the_check_reads_the_district_in_queries_that_do_not_grow_with_the_rows(
     with CaptureQueriesContext(connection) as many:
         assert len(import_check(record, rows(30), ProblemList()).records) == 30
     assert len(many) == len(few)
+
+
+def test_the_housekeeping_sends_a_lost_check_again_and_deletes_old_uploads(
+    world: Any, office: Any, community: Any
+) -> None:
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.test import TestCase
+
+    from audits.tasks import audit_imports_housekeeping_task
+
+    assert any(
+        entry["task"] == "audits.tasks.audit_imports_housekeeping_task"
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    )
+    content = workbook("engagements", [engagement_row(community.street.name, community.name)])
+    record = AuditImport(district=world.district, kind="engagements", created_by=office)
+    record.file.save("lost.xlsx", ContentFile(content), save=False)
+    record.save()
+    AuditImport.objects.filter(pk=record.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        audit_imports_housekeeping_task()
+    record.refresh_from_db()
+    assert record.status == AuditImport.Status.PREVIEWED and record.row_count == 1
+    AuditImport.objects.filter(pk=record.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    audit_imports_housekeeping_task()
+    record.refresh_from_db()
+    assert not record.file
+
+
+def test_the_audits_page_links_to_the_import_for_those_who_import(
+    world: Any, office: Any, street_official: Any, leader: Any
+) -> None:
+    url = reverse("audits:engagement-list")
+    for user, shown in ((office, True), (street_official, True), (leader, False)):
+        page = text(client_for(user).get(url))
+        assert (reverse("audits:import-hub") in page) is shown
