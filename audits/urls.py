@@ -55,3 +55,38 @@ urlpatterns += [
     path("import/<uuid:token>/", import_views.import_detail, name="import-detail"),
     path("import/<uuid:token>/status/", import_views.import_status, name="import-status"),
 ]
+
+# the handover to the new committee (移交) and the refusals to hand over
+from .views import handover as handover_views  # noqa: E402
+
+urlpatterns += [
+    path("handovers/", handover_views.handover_list, name="handover-list"),
+    path("plans/<id:plan_pk>/handover/", handover_views.handover_plan, name="handover-plan"),
+    path("handovers/<id:pk>/", handover_views.handover_detail, name="handover-detail"),
+    path("handovers/<id:pk>/items/", handover_views.handover_item_add, name="handover-item-add"),
+    path(
+        "handovers/<id:pk>/inventory/",
+        handover_views.handover_inventory,
+        name="handover-inventory",
+    ),
+    path(
+        "handovers/<id:pk>/inventory/download/",
+        handover_views.handover_inventory_download,
+        name="handover-inventory-download",
+    ),
+    path(
+        "handovers/<id:pk>/complete/", handover_views.handover_complete, name="handover-complete"
+    ),
+    path("handovers/<id:pk>/refusals/", handover_views.refusal_add, name="handover-refusal-add"),
+    path("handover-refusals/", handover_views.refusal_list, name="handover-refusal-list"),
+    path(
+        "handover-refusals/<id:pk>/acknowledge/",
+        handover_views.refusal_acknowledge,
+        name="handover-refusal-acknowledge",
+    ),
+    path(
+        "handover-refusals/<id:pk>/resolve/",
+        handover_views.refusal_resolve,
+        name="handover-refusal-resolve",
+    ),
+]

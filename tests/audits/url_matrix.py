@@ -14,3 +14,8 @@ ENTRIES.update(ENGAGEMENT_ENTRIES)
 from tests.audits.matrix_imports import IMPORT_ENTRIES  # noqa: E402
 
 ENTRIES.update(IMPORT_ENTRIES)
+
+# the handover and the refusals to hand over
+from tests.audits.matrix_handover import HANDOVER_ENTRIES  # noqa: E402
+
+ENTRIES.update(HANDOVER_ENTRIES)
