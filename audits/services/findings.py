@@ -48,7 +48,8 @@ def _text(model: type[models.Model], name: str, value: Any, *, required: str = "
     if required and not text:
         raise FindingError(required)
     field = model._meta.get_field(name)
-    limit = getattr(field, "max_length", None)
+    assert isinstance(field, models.Field)  # noqa: S101 -- a column, not a relation
+    limit = field.max_length
     if limit is not None and len(text) > limit:
         raise FindingError(
             _("%(field)s is longer than %(limit)s characters.")
@@ -76,7 +77,9 @@ def categories_ensure(district: District) -> int:
 
 def _category_name(district: District, name: str, *, exclude: int | None = None) -> str:
     name = _text(FindingCategory, "name", name, required=_("Name the category."))
-    same = FindingCategory.objects.filter(district=district, name=name).exclude(pk=exclude)
+    same = FindingCategory.objects.filter(district=district, name=name)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
     if same.exists():
         raise FindingError(
             _("The district already has a category named “%(name)s”.") % {"name": name}
