@@ -90,3 +90,42 @@ urlpatterns += [
         name="handover-refusal-resolve",
     ),
 ]
+
+# findings, rectification items, finding categories and the posting of the results
+from .views import categories as category_views  # noqa: E402
+from .views import findings as finding_views  # noqa: E402
+from .views import postings as posting_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "engagements/<id:pk>/findings/",
+        finding_views.engagement_findings,
+        name="engagement-findings",
+    ),
+    path("findings/<id:pk>/edit/", finding_views.finding_edit, name="finding-edit"),
+    path(
+        "findings/<id:pk>/rectifications/new/",
+        finding_views.rectification_add_view,
+        name="rectification-add",
+    ),
+    path("rectifications/", finding_views.rectification_list, name="rectification-list"),
+    path(
+        "rectifications/<id:pk>/close/",
+        finding_views.rectification_close_view,
+        name="rectification-close",
+    ),
+    path(
+        "rectifications/<id:pk>/evidence/",
+        finding_views.rectification_evidence,
+        name="rectification-evidence",
+    ),
+    path(
+        "engagements/<id:pk>/posting/", posting_views.engagement_posting, name="engagement-posting"
+    ),
+    path("categories/", category_views.category_list, name="category-list"),
+    path("categories/<id:pk>/edit/", category_views.category_edit, name="category-edit"),
+    path("categories/<id:pk>/move/", category_views.category_move_view, name="category-move"),
+    path(
+        "categories/<id:pk>/retire/", category_views.category_retire_view, name="category-retire"
+    ),
+]

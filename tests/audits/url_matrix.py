@@ -19,3 +19,8 @@ ENTRIES.update(IMPORT_ENTRIES)
 from tests.audits.matrix_handover import HANDOVER_ENTRIES  # noqa: E402
 
 ENTRIES.update(HANDOVER_ENTRIES)
+
+# findings, rectification items, finding categories and postings
+from tests.audits.matrix_findings import FINDINGS_ENTRIES  # noqa: E402
+
+ENTRIES.update(FINDINGS_ENTRIES)
