@@ -59,7 +59,7 @@ def firm_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ConflictError as e:
             firm = access_firm(request.user, pk)
             form = FirmForm(instance=firm, initial={"version": firm.version})
-            form.add_error(None, str(e))
+            messages.error(request, str(e))
         except DomainError as e:
             form.add_error(None, str(e))
         else:
