@@ -449,3 +449,14 @@ def test_the_audits_page_links_to_the_import_for_those_who_import(
     for user, shown in ((office, True), (street_official, True), (leader, False)):
         page = text(client_for(user).get(url))
         assert (reverse("audits:import-hub") in page) is shown
+
+
+def test_dates_follow_the_engagement_pages_rules(world: Any, office: Any, community: Any) -> None:
+    row = engagement_row(
+        community.street.name, community.name, fieldwork_ended_on="", draft_received_on="2026-10-08"
+    )
+    upload(client_for(office), "engagements", workbook("engagements", [row]))
+    record = latest()
+    assert record.status == AuditImport.Status.FAILED
+    assert [e["row"] for e in record.row_errors] == [2]
+    assert record.row_errors[0]["message"].startswith("第 2 行")
