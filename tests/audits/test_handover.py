@@ -124,10 +124,23 @@ def test_due_today_is_due_not_overdue_on_the_list(
     handover = handover_open(plan=plan, body="residents", by=street_official)
     Handover.objects.filter(pk=handover.pk).update(due_on=timezone.localdate())
     client = _client(street_official)
-    page = client.get(reverse("audits:handover-list")).content.decode()
-    assert not re.search(r"逾期 \d+ 天", page)
-    due = client.get(reverse("audits:handover-list") + "?state=due").content.decode()
-    assert plan.community.name in due
+    url = reverse("audits:handover-list")
+    assert not re.search(r"逾期 \d+ 天", client.get(url).content.decode())
+    assert plan.community.name in client.get(url + "?state=due").content.decode()
+    assert plan.community.name not in client.get(url + "?state=overdue").content.decode()
+
+
+def test_due_yesterday_is_overdue_one_day_on_the_list(
+    plan: CommunityPlan, street_official: Any
+) -> None:
+    handover = handover_open(plan=plan, body="residents", by=street_official)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Handover.objects.filter(pk=handover.pk).update(due_on=yesterday)
+    client = _client(street_official)
+    url = reverse("audits:handover-list")
+    assert "逾期 1 天" in client.get(url).content.decode()
+    assert plan.community.name in client.get(url + "?state=overdue").content.decode()
+    assert plan.community.name not in client.get(url + "?state=due").content.decode()
 
 
 def test_the_list_takes_the_same_queries_for_more_handovers(
