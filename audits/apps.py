@@ -27,3 +27,10 @@ class AuditsConfig(AppConfig):
         from .services.postings import posting_step_reasons
 
         step_reasons_register(posting_step_reasons)
+
+        # the handover: its card on the plan page; its step is done by completing the handover
+        from .selectors.handover import plan_handover_part
+        from .services.handover import handover_step_guard
+
+        plan_page_part_register(plan_handover_part)
+        step_guard_register(handover_step_guard)

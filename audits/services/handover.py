@@ -421,3 +421,16 @@ def refusal_resolve(
     refusal.resolved_on, refusal.resolution = resolved_on, resolution
     _refusal_save(refusal, by, "refusal resolved", ["resolved_on", "resolution"])
     return refusal
+
+
+def handover_step_guard(step: PlanStep) -> str:
+    """Why the plan's `handover` step may not be ticked by hand: its plan has a handover, which
+    marks it done when completed."""
+    if step.template.code != HANDOVER_STEP:
+        return ""
+    if not Handover.objects.filter(plan_id=step.plan_id).exists():
+        return ""
+    return _(
+        "This step follows the plan's handover: it is done when the handover is completed. "
+        "Complete it on the handover page instead."
+    )

@@ -403,3 +403,28 @@ def test_a_refusal_for_a_day_to_come_is_refused(plan: CommunityPlan, street_offi
             },
             by=street_official,
         )
+
+
+# --- the plan page -------------------------------------------------------------------------------
+
+
+def test_the_plan_page_shows_the_handover_and_its_step_is_not_ticked_by_hand(
+    plan: CommunityPlan, street_official: Any
+) -> None:
+    client = _client(street_official)
+    page = client.get(reverse("election:plan-detail", args=[plan.pk])).content.decode()
+    assert reverse("audits:handover-plan", args=[plan.pk]) in page
+    step = _step(plan)
+    # before a handover is opened, the step may still be ticked by hand
+    form = client.get(reverse("election:step-edit", args=[step.pk])).content.decode()
+    assert "随工作移交记录完成" not in form
+    handover = handover_open(plan=plan, body="residents", by=street_official)
+    page = client.get(reverse("election:plan-detail", args=[plan.pk])).content.decode()
+    assert reverse("audits:handover-detail", args=[handover.pk]) in page
+    assert "逾期 13 天" in page  # formed 20 days ago, 7 days to hand over
+    response = client.post(
+        reverse("election:step-edit", args=[step.pk]),
+        {"version": step.version, "status": "done", "done_on": timezone.localdate().isoformat()},
+    )
+    assert "随工作移交记录完成" in response.content.decode()
+    assert _step(plan).status != PlanStep.Status.DONE
