@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from communities.permissions import OutOfScope
+from communities.permissions import OutOfScope, communities_for_user
 from core.exceptions import ConflictError, DomainError
 from core.forms import StyledFormMixin
 from core.http import AuthenticatedHttpRequest
 from core.uploads import UploadField
 from election.forms import DateInput
-from election.permissions import plans_for_user
 from election.selectors import plan_can_edit
 
 from ..models import Engagement, Finding, FindingCategory, Rectification
@@ -276,7 +275,7 @@ def rectification_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileRe
 def rectification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rectification items of the audits in the user's scope, overdue first; filters: open,
     overdue, closed. A user who sees no community gets a 404."""
-    if not plans_for_user(request.user).exists():
+    if not communities_for_user(request.user).exists():
         raise OutOfScope
     today = timezone.localdate()
     state = request.GET.get("state", "")

@@ -265,8 +265,12 @@ def test_the_rectification_list_filters_open_and_overdue(
         owner="会计",
         deadline=TODAY + timedelta(days=5),
     )
+    Rectification.objects.create(
+        finding=records["finding"], action="今天到期事项", owner="会计", deadline=TODAY
+    )
     client = as_user(street_official)
     overdue = client.get(url + "?state=overdue").content.decode()
+    assert "今天到期事项" not in overdue  # due today is not yet overdue
     assert "补齐凭证" in overdue and "逾期 3 天" in overdue
     assert "未到期事项" not in overdue and "收回款项" not in overdue
     open_ = client.get(url + "?state=open").content.decode()
