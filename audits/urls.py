@@ -6,54 +6,12 @@ app_name = "audits"
 # overview, imports
 urlpatterns: list = []  # type: ignore[type-arg]
 
-# audit firms and engagements: engaging firms for many communities at once, an engagement's
-# dates, audited officials and final report
-from .views import engagements as engagement_views  # noqa: E402
-from .views import firms as firm_views  # noqa: E402
+# the district overview of the audits and handovers, and its workbook
+from .views import overview as overview_views  # noqa: E402
 
 urlpatterns += [
-    path("firms/", firm_views.firm_list, name="firm-list"),
-    path("firms/new/", firm_views.firm_add, name="firm-add"),
-    path("firms/<id:pk>/edit/", firm_views.firm_edit, name="firm-edit"),
-    path("engagements/", engagement_views.engagement_list, name="engagement-list"),
-    path("engagements/engage/", engagement_views.engage, name="engage"),
-    path("engagements/<id:pk>/", engagement_views.engagement_detail, name="engagement-detail"),
-    path(
-        "engagements/<id:pk>/dates/", engagement_views.engagement_dates, name="engagement-dates"
-    ),
-    path(
-        "engagements/<id:pk>/subjects/",
-        engagement_views.subject_add_view,
-        name="engagement-subject-add",
-    ),
-    path(
-        "audit-subjects/<id:pk>/delete/",
-        engagement_views.subject_delete,
-        name="engagement-subject-delete",
-    ),
-    path(
-        "engagements/<id:pk>/report/",
-        engagement_views.report_upload_view,
-        name="engagement-report",
-    ),
-    path(
-        "engagements/<id:pk>/report/download/",
-        engagement_views.report_download,
-        name="engagement-report-download",
-    ),
-]
-
-# Excel imports of engagements and findings (views/imports.py)
-from .views import imports as import_views  # noqa: E402
-
-urlpatterns += [
-    path("imports/", import_views.import_hub, name="import-hub"),
-    path("imports/<slug:kind>/", import_views.import_upload, name="import-upload"),
-    path(
-        "imports/<slug:kind>/template.xlsx", import_views.import_template, name="import-template"
-    ),
-    path("import/<uuid:token>/", import_views.import_detail, name="import-detail"),
-    path("import/<uuid:token>/status/", import_views.import_status, name="import-status"),
+    path("overview/", overview_views.overview_page, name="overview"),
+    path("overview.xlsx", overview_views.overview_xlsx, name="overview-xlsx"),
 ]
 
 # the handover to the new committee (移交) and the refusals to hand over
@@ -128,4 +86,54 @@ urlpatterns += [
     path(
         "categories/<id:pk>/retire/", category_views.category_retire_view, name="category-retire"
     ),
+]
+
+# audit firms and engagements: engaging firms for many communities at once, an engagement's
+# dates, audited officials and final report
+from .views import engagements as engagement_views  # noqa: E402
+from .views import firms as firm_views  # noqa: E402
+
+urlpatterns += [
+    path("firms/", firm_views.firm_list, name="firm-list"),
+    path("firms/new/", firm_views.firm_add, name="firm-add"),
+    path("firms/<id:pk>/edit/", firm_views.firm_edit, name="firm-edit"),
+    path("engagements/", engagement_views.engagement_list, name="engagement-list"),
+    path("engagements/engage/", engagement_views.engage, name="engage"),
+    path("engagements/<id:pk>/", engagement_views.engagement_detail, name="engagement-detail"),
+    path(
+        "engagements/<id:pk>/dates/", engagement_views.engagement_dates, name="engagement-dates"
+    ),
+    path(
+        "engagements/<id:pk>/subjects/",
+        engagement_views.subject_add_view,
+        name="engagement-subject-add",
+    ),
+    path(
+        "audit-subjects/<id:pk>/delete/",
+        engagement_views.subject_delete,
+        name="engagement-subject-delete",
+    ),
+    path(
+        "engagements/<id:pk>/report/",
+        engagement_views.report_upload_view,
+        name="engagement-report",
+    ),
+    path(
+        "engagements/<id:pk>/report/download/",
+        engagement_views.report_download,
+        name="engagement-report-download",
+    ),
+]
+
+# Excel imports of engagements and findings (views/imports.py)
+from .views import imports as import_views  # noqa: E402
+
+urlpatterns += [
+    path("imports/", import_views.import_hub, name="import-hub"),
+    path("imports/<slug:kind>/", import_views.import_upload, name="import-upload"),
+    path(
+        "imports/<slug:kind>/template.xlsx", import_views.import_template, name="import-template"
+    ),
+    path("import/<uuid:token>/", import_views.import_detail, name="import-detail"),
+    path("import/<uuid:token>/status/", import_views.import_status, name="import-status"),
 ]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -273,6 +274,25 @@ def _sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
         seat_rows(),
     )
     yield from _candidate_sheets(ctx)
+    audits = ctx["audits"]
+    if audits.get("figures"):
+        yield Sheet(
+            pgettext("audits overview", "Audit and handover figures"),
+            [pgettext("audits overview", "Figure"), _("Value")],
+            iter(
+                [
+                    *(
+                        [
+                            pgettext("audits overview", "Audits: %(state)s")
+                            % {"state": s["label"]},
+                            s["value"],
+                        ]
+                        for s in audits["states"]
+                    ),
+                    *([f["label"], f["value"]] for f in audits["figures"]),
+                ]
+            ),
+        )
     yield Sheet(
         _("Audits and handovers"),
         [

@@ -9,7 +9,9 @@ from statistics import median
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from audits.models import Engagement
 from election.models import SeatRule
 from election.selectors.campaigns import FAR_ABOVE_MEDIAN_FACTOR, SURVEY_SUMS
 
@@ -224,8 +226,75 @@ def _seat_problem(v: dict[str, Any]) -> str:
 
 
 def audits_handovers(snap: ReportSnapshot) -> dict[str, Any]:
-    """Progress of the departure-audit and handover steps, per step."""
-    return {"rows": [{**r, "pct": _pct(r["done"], r["total"])} for r in snap.audit_rows]}
+    """The departure audits and handovers: the audits by state, the postings late or missing,
+    the findings and their amount, the rectification items open and overdue, the handovers done
+    and overdue and the refusals (`figures`, from the audits' own records), then the progress of
+    the plans' audit and handover steps, per step (`rows`)."""
+    rows = [{**r, "pct": _pct(r["done"], r["total"])} for r in snap.audit_rows]
+    a = snap.audits
+    if a is None:
+        return {"rows": rows, "figures": [], "states": []}
+    states = [
+        {"key": key, "label": str(label), "value": a.states.get(key, 0)}
+        for key, label in Engagement.State.choices
+    ]
+    figures = [
+        {
+            "key": "engagements",
+            "label": pgettext("audits overview", "Audits engaged"),
+            "value": a.engagements,
+        },
+        {
+            "key": "postings_late",
+            "label": pgettext("audits overview", "Audit results posted late"),
+            "value": a.postings_late,
+        },
+        {
+            "key": "postings_missing",
+            "label": pgettext("audits overview", "Audit results not posted in time"),
+            "value": a.postings_missing,
+        },
+        {
+            "key": "findings",
+            "label": pgettext("audits overview", "Audit findings"),
+            "value": a.findings,
+        },
+        {
+            "key": "findings_amount",
+            "label": pgettext("audits overview", "Amount involved in the findings (yuan)"),
+            "value": a.findings_amount,
+            "amount": True,
+        },
+        {
+            "key": "rectifications_open",
+            "label": pgettext("audits overview", "Rectification items open"),
+            "value": a.rectifications_open,
+        },
+        {
+            "key": "rectifications_overdue",
+            "label": pgettext("audits overview", "Rectification items overdue"),
+            "value": a.rectifications_overdue,
+        },
+        {
+            "key": "handovers_done",
+            "label": pgettext("audits overview", "Handovers done"),
+            "value": a.handovers_done,
+        },
+        {
+            "key": "handovers_overdue",
+            "label": pgettext("audits overview", "Handovers overdue"),
+            "value": a.handovers_overdue,
+        },
+        {"key": "refusals", "label": _("Refusals to hand over"), "value": a.refusals},
+        {
+            "key": "refusals_unacknowledged",
+            "label": pgettext("audits overview", "Refusals not yet acknowledged by the office"),
+            "value": a.refusals_unacknowledged,
+        },
+    ]
+    # the figures are shown once the district records audits or handovers
+    recorded = bool(a.engagements or a.handovers or a.refusals)
+    return {"rows": rows, "figures": figures if recorded else [], "states": states}
 
 
 def change(snap: ReportSnapshot, head: dict[str, Any]) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from election.models import (
 )
 from election.selectors.campaigns import SURVEY_SUMS
 
+from . import audits as audit_reads
 from . import candidates as candidate_reads
 
 # list caps: the report stays readable (and its PDF fast) in a district of thousands
@@ -90,6 +91,8 @@ class ReportSnapshot:
     previous_on: date | None
     # candidates and their joint review, the elections held, the statistics table (candidates.py)
     candidates: "candidate_reads.CandidateFigures | None" = None
+    # the departure audits' records and the handovers (audits.py)
+    audits: "audit_reads.AuditFigures | None" = None
 
 
 @contextmanager
@@ -384,7 +387,7 @@ def snapshot_take(
     """Read everything the report of `campaign` (district, or one street) shows, at one moment.
 
     Eleven queries whatever the size of the district, and those of the candidates' figures
-    (candidates.py), in one read transaction (see the module's
+    (candidates.py) and of the audits (audits.py), in one read transaction (see the module's
     docstring); no write. The list of red steps is capped (RED_FLAGS_LIMIT); their number is
     counted with the other figures.
     """
@@ -407,6 +410,7 @@ def snapshot_take(
         audit_rows = _audit_rows(steps, as_of=as_of)
         previous, previous_on = _previous(campaign, street, steps, as_of=as_of)
         candidates = candidate_reads.candidate_figures(campaign, street, as_of=as_of)
+        audits = audit_reads.audit_figures(campaign, street, as_of=as_of)
     street_names = {r["street_id"]: r["street"] for r in communities}
     return ReportSnapshot(
         as_of=as_of,
@@ -425,4 +429,5 @@ def snapshot_take(
         previous=previous,
         previous_on=previous_on,
         candidates=candidates,
+        audits=audits,
     )
