@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from communities.permissions import communities_for_user
 from core.exceptions import ConflictError, DomainError
 from core.http import AuthenticatedHttpRequest, OutOfScope
 
@@ -46,6 +47,9 @@ def _errors(form: object) -> str:
 @require_GET
 @login_required
 def engagement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # the readers of communities' plans; a member unit has none
+    if not communities_for_user(request.user).exists():
+        raise OutOfScope
     filters = engagement_filters(request.GET)
     page = Paginator(engagement_rows(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -12,17 +12,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import grant_assign
 from audits.models import AuditFirm, AuditSubject, Engagement
 from communities.models import District
 from election.models import Campaign, CommunityPlan, RuleSet, StageTemplate, StepTemplate
 from election.services.plans import campaign_start
+from tests.factories import CommunityFactory
 from tests.url_matrix import (
     FOUND,
     LOGIN,
+    NOT_FOUND,
     OK,
     Case,
     World,
     editors_of_community,
+    everyone,
     in_scope_of_community,
     office_only,
 )
@@ -32,11 +36,10 @@ WRITERS = ("admin_user", "office", "street_official")
 
 
 def audit_steps_campaign(district: District, *, by: User | None) -> Campaign:
-    """A running campaign of `district` whose rule set has the three audit steps that follow the
-    engagements (plans for all the district's communities)."""
-    campaign = Campaign.objects.filter(
-        district=district, status=Campaign.Status.RUNNING, rule_set__code="audit-steps"
-    ).first()
+    """The running campaign of `district`: if none runs yet, one whose rule set has the three
+    audit steps that follow the engagements (plans for all the district's communities)."""
+    # a district runs one campaign at a time: another part's running campaign serves as well
+    campaign = Campaign.objects.filter(district=district, status=Campaign.Status.RUNNING).first()
     if campaign is not None:
         return campaign
     rules, created = RuleSet.objects.get_or_create(
@@ -65,12 +68,18 @@ def audit_steps_campaign(district: District, *, by: User | None) -> Campaign:
 
 
 def engagement_world(world: World) -> dict[str, Any]:
-    """A firm, and an engagement (with one official) in `community` and one in
-    `other_community`, made once per world."""
+    """A firm, and an engagement (with one official) in a community of `street` and one in a
+    community of `other_street`, made once per world. The two communities are this part's own
+    (added to the running campaign, the leader granted the first), so the other parts' audits of
+    `community` never collide with them."""
     if "engagement" in world.extra:
         return world.extra
     admin = world.users["admin_user"]
     campaign = audit_steps_campaign(world.district, by=admin)
+    inside = CommunityFactory(street=world.street, name="Audit Riverside")
+    outside = CommunityFactory(street=world.other_street, name="Audit Hillside")
+    campaign_start(campaign=campaign, by=admin)
+    grant_assign(user=world.users["leader"], obj=inside, level="view", by=admin)
     firm = AuditFirm.objects.create(district=world.district, name="Matrix CPA")
     today = timezone.localdate()
 
@@ -83,7 +92,7 @@ def engagement_world(world: World) -> dict[str, Any]:
             engaged_on=today - timedelta(days=10),
         )
 
-    engagement = engage(world.community)
+    engagement = engage(inside)
     engagement.report_file.save("r", SimpleUploadedFile("r.pdf", PDF), save=False)
     engagement.report_name, engagement.report_type = "report.pdf", "application/pdf"
     engagement.save()
@@ -92,8 +101,9 @@ def engagement_world(world: World) -> dict[str, Any]:
         campaign=campaign,
         firm=firm,
         engagement=engagement,
-        other_engagement=engage(world.other_community),
+        other_engagement=engage(outside),
         subject=subject,
+        audit_communities=[inside, outside],
     )
     return world.extra
 
@@ -128,12 +138,12 @@ def _firm_edited(world: World, role: str, response: Any) -> None:
 
 
 def _engaged(world: World, role: str, response: Any) -> None:
-    other_plan = world.extra["other_engagement"].plan
-    finance = Engagement.objects.filter(kind=Engagement.Kind.FINANCE)
+    finance = Engagement.objects.filter(
+        kind=Engagement.Kind.FINANCE, plan__community__in=world.extra["audit_communities"]
+    )
     if role in ("admin_user", "office"):
-        # both communities of the district, one each
+        # both communities chosen, one each
         assert finance.count() == 2
-        assert finance.filter(plan=other_plan).exists()
     else:
         assert not finance.exists(), role
 
@@ -180,7 +190,7 @@ def _engage_data(world: World) -> dict[str, Any]:
         "firm": extra["firm"].pk,
         "kind": Engagement.Kind.FINANCE,
         "engaged_on": timezone.localdate().isoformat(),
-        "streets": [world.street.pk, world.other_street.pk],
+        "communities": [c.pk for c in extra["audit_communities"]],
     }
 
 
@@ -188,11 +198,8 @@ ENGAGEMENT_ENTRIES: dict[str, Case] = {
     "audits:firm-list": Case(expect=office_only(OK, anonymous=LOGIN)),
     "audits:firm-add": Case(expect=office_only(OK, anonymous=LOGIN)),
     "audits:firm-edit": Case(expect=office_only(OK, anonymous=LOGIN), kwargs=_firm),
-    "audits:engagement-list": Case(
-        # everyone signed in gets their scope's list (maybe empty)
-        expect={"anonymous": LOGIN},
-        default=OK,
-    ),
+    # the readers of communities get their scope's list (maybe empty); a member unit reads none
+    "audits:engagement-list": Case(expect=everyone(OK, member_unit_user=NOT_FOUND)),
     "audits:engage": Case(expect=office_only(OK, anonymous=LOGIN)),
     "audits:engagement-detail": Case(expect=in_scope_of_community(OK), kwargs=_engagement),
     "audits:engagement-report-download": Case(expect=in_scope_of_community(OK), kwargs=_engagement),
