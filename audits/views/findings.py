@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.permissions import OutOfScope, communities_for_user
@@ -47,6 +47,7 @@ from ..services.findings import (
 )
 
 EDIT = "change_community"
+CTX = "audit findings"
 PAGE_SIZE = 50
 
 
@@ -62,10 +63,10 @@ class FindingForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             "amount": forms.NumberInput(attrs={"min": "0", "step": "0.01", "inputmode": "decimal"}),
         }
         labels = {
-            "category": gettext_lazy("Category"),
-            "description": gettext_lazy("Description"),
-            "amount": gettext_lazy("Amount involved (yuan)"),
-            "person": gettext_lazy("Person concerned"),
+            "category": pgettext_lazy(CTX, "Category"),
+            "description": pgettext_lazy(CTX, "Description"),
+            "amount": pgettext_lazy(CTX, "Amount involved (yuan)"),
+            "person": pgettext_lazy(CTX, "Person concerned"),
         }
         help_texts = {
             "person": gettext_lazy("Choose an audited official or type any name."),
