@@ -24,3 +24,8 @@ ENTRIES.update(HANDOVER_ENTRIES)
 from tests.audits.matrix_findings import FINDINGS_ENTRIES  # noqa: E402
 
 ENTRIES.update(FINDINGS_ENTRIES)
+
+# the overview of the audits and handovers, and its workbook
+from tests.audits.matrix_overview import OVERVIEW_ENTRIES  # noqa: E402
+
+ENTRIES.update(OVERVIEW_ENTRIES)

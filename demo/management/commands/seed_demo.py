@@ -3,8 +3,8 @@
 Each app keeps its own demo data beside its code and builds it in one function, called here from
 the bottom of the house up: `accounts.demo` (the superuser, member units and demo accounts),
 `communities.demo` (the district 示范区, its streets and communities, and the accounts' grants),
-`election.demo` (the demo campaign) and `reports.demo` (the archive). An app added later brings
-its own `demo.py` and one call here.
+`election.demo` (the demo campaign), `audits.demo` (its audits and handovers) and `reports.demo`
+(the archive). An app added later brings its own `demo.py` and one call here.
 
 Idempotent: each run only creates what is missing and resets the demo accounts to their role,
 name and password. Existing communities are left as they are, so edits made while trying the app
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import accounts.demo
+import audits.demo
 import communities.demo
 import election.demo
 import reports.demo
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             admin = people.admin
             site = communities.demo.demo_seed(users=people.users, by=admin)
             campaign_line = election.demo.demo_seed(district=site.district, today=today, by=admin)
+            audits_line = audits.demo.demo_seed(district=site.district, today=today, by=admin)
         district = site.district
         total = Community.objects.filter(street__district=district).count()
         self.stdout.write(
@@ -44,6 +46,7 @@ class Command(BaseCommand):
             % {"district": district.name, "streets": len(site.streets), "communities": total}
         )
         self.stdout.write(campaign_line)
+        self.stdout.write(audits_line)
         # street reports for the streets of street1 and street2 only: about half a second a PDF
         self.stdout.write(
             reports.demo.demo_seed(district=district, streets=site.streets[:2], today=today)
