@@ -54,6 +54,8 @@ def test_findings_page_shows_the_finding_and_the_overdue_item(
     assert "已收回" in page  # the closed one's note, not overdue
     assert re.findall(r"逾期 \d+ 天", page) == ["逾期 3 天"]  # only that item flagged
     assert "王主任" in page  # the audited official offered as the person concerned
+    for label in ("问题类别", "涉及金额（元）", "责任人", "整改事项", "登记问题"):  # noqa: RUF001
+        assert label in page
 
 
 def test_an_item_due_today_is_not_overdue(records: Any, street_official: Any, as_user: Any) -> None:
