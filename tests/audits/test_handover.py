@@ -150,12 +150,20 @@ def test_the_list_takes_the_same_queries_for_more_handovers(
     office: Any,
     admin_user: Any,
 ) -> None:
-    handover_open(plan=plan, body="residents", by=office)
+    handover = handover_open(plan=plan, body="residents", by=office)
+    refusal_record(
+        handover=handover,
+        data={"occurred_on": timezone.localdate(), "person": "X", "description": "No"},
+        by=office,
+    )
     client = _client(office)
     url = reverse("audits:handover-list")
+    refusals_url = reverse("audits:handover-refusal-list")
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as one_refusal:
+        assert client.get(refusals_url).status_code == 200
     for i in range(4):
         CommunityFactory(street=street, name=f"Extra {i}")
     campaign_start(campaign=running_campaign, by=admin_user)  # their plans
@@ -170,6 +178,10 @@ def test_the_list_takes_the_same_queries_for_more_handovers(
         response = client.get(url)
     assert response.content.decode().count('id="handover-') >= 5
     assert len(many) == len(one)
+    with CaptureQueriesContext(connection) as many_refusals:
+        response = client.get(refusals_url)
+    assert response.content.decode().count('id="refusal-') >= 5
+    assert len(many_refusals) == len(one_refusal)
 
 
 # --- the checklist and completion -----------------------------------------------------------------
