@@ -29,6 +29,8 @@ _NAV = {
     "statistics": (_("Statistics"), "election:statistics-latest"),
     # departure audits of the outgoing committees (audits/views/engagements.py)
     "audits": (_("Departure audits"), "audits:engagement-list"),
+    # the district's (or street's) overview of the audits and handovers (audits/views/overview.py)
+    "audits_overview": (pgettext_lazy("audits overview", "Audits overview"), "audits:overview"),
 }
 # every page a role may open is reachable from here or from a page linked here (tests/test_crawl)
 _ROLE_NAV = {
@@ -39,6 +41,7 @@ _ROLE_NAV = {
         "communities",
         "reports",
         "audits",
+        "audits_overview",
         "statistics",
         "assignments",
         "rules",
@@ -53,13 +56,30 @@ _ROLE_NAV = {
         "assignments",
         "reports",
         "audits",
+        "audits_overview",
         "statistics",
         "election_import",
     ],
     "leader": ["dashboard", "assignments", "worklist", "communities", "reports", "audits"],
     "member_unit": ["review", "dashboard", "worklist", "communities", "reports"],
-    "discipline": ["dashboard", "worklist", "communities", "reports", "audits", "statistics"],
-    "supervisor": ["dashboard", "worklist", "communities", "reports", "audits", "statistics"],
+    "discipline": [
+        "dashboard",
+        "worklist",
+        "communities",
+        "reports",
+        "audits",
+        "audits_overview",
+        "statistics",
+    ],
+    "supervisor": [
+        "dashboard",
+        "worklist",
+        "communities",
+        "reports",
+        "audits",
+        "audits_overview",
+        "statistics",
+    ],
 }
 
 

@@ -11,10 +11,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Count, Exists, F, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, Q, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import MemberUnit, User
+from audits.models import HandoverRefusal, Rectification
+from audits.permissions import engagements_for_user, handovers_for_user
 from communities.models import (
     Community,
     CommunityUserObjectPermission,
@@ -560,4 +562,71 @@ def member_unit_home(user: User, *, today: date | None = None) -> MemberUnitHome
         answered=queue_counts["answered"] or 0,
         queue=queue,
         recent=recent,
+    )
+
+
+# --- departure audits and handovers ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditHome:
+    """The audits and handovers in the user's scope that call for action (four queries)."""
+
+    audits: int
+    audits_open: int
+    rectifications_overdue: int
+    handovers_overdue: int
+    refusals_unacknowledged: int
+    has_overview: bool
+
+    @property
+    def any(self) -> bool:
+        return bool(self.audits or self.handovers_overdue or self.refusals_unacknowledged)
+
+
+class _CountOf(Subquery):
+    """The number of rows of a queryset, as a scalar subquery (so that several counts share one
+    query)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
+    output_field = IntegerField()
+
+
+def audit_home(user: User, *, today: date) -> AuditHome:
+    """Audits recorded and not yet posted, rectification items past their deadline, handovers
+    past their due day, refusals to hand over the office has not acknowledged (one query);
+    `has_overview`: the user reads whole streets, so the overview opens for them."""
+    engagements = engagements_for_user(user).order_by()
+    handovers = handovers_for_user(user).order_by()
+    figures = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            audits=_CountOf(engagements.values("pk")),
+            audits_open=_CountOf(engagements.exclude(state="posted").values("pk")),
+            items_overdue=_CountOf(
+                Rectification.objects.filter(
+                    finding__engagement__in=engagements.values("pk"),
+                    closed_on__isnull=True,
+                    deadline__lt=today,
+                ).values("pk")
+            ),
+            handovers_overdue=_CountOf(
+                handovers.filter(completed_on__isnull=True, due_on__lt=today).values("pk")
+            ),
+            refusals=_CountOf(
+                HandoverRefusal.objects.filter(
+                    handover__in=handovers.values("pk"), acknowledged_at__isnull=True
+                ).values("pk")
+            ),
+        )
+        .values("audits", "audits_open", "items_overdue", "handovers_overdue", "refusals")
+        .get()
+    )
+    return AuditHome(
+        audits=figures["audits"],
+        audits_open=figures["audits_open"],
+        rectifications_overdue=figures["items_overdue"],
+        handovers_overdue=figures["handovers_overdue"],
+        refusals_unacknowledged=figures["refusals"],
+        has_overview=user.role != User.Role.LEADER,
     )

@@ -41,4 +41,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["home"] = selectors.district_home(
             user, today=today, with_vetting=kind == selectors.OFFICE
         )
+    if kind != selectors.MEMBER_UNIT:
+        context["audits"] = selectors.audit_home(user, today=today)
     return render(request, TEMPLATES[kind], context)
