@@ -436,3 +436,23 @@ def test_detail_queries_do_not_grow_with_the_officials(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(one)
+
+
+def test_readers_see_the_dates_without_forms(
+    as_user: Any, leader: Any, office: Any, engaged: Engagement
+) -> None:
+    dates(as_user(office), engaged, fieldwork_started_on=days_ago(3))
+    page = as_user(leader).get(reverse("audits:engagement-detail", args=[engaged.pk]))
+    html = page.content.decode()
+    assert (TODAY - timedelta(days=3)).isoformat() in html
+    assert reverse("audits:engagement-dates", args=[engaged.pk]) not in html
+    assert reverse("audits:engagement-report", args=[engaged.pk]) not in html
+    assert "现场审计" in html
+
+
+def test_the_step_editor_says_why_an_audit_step_is_not_ticked_by_hand(
+    as_user: Any, street_official: Any, engaged: Engagement
+) -> None:
+    fieldwork = step(engaged.plan, "audit-fieldwork")
+    page = as_user(street_official).get(reverse("election:step-edit", args=[fieldwork.pk]))
+    assert "请在审计委托中填写日期" in page.content.decode()
