@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.permissions import OutOfScope, communities_for_user
@@ -138,7 +138,7 @@ def handover_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "street": street,
         "state": state,
         "states": [
-            (selectors.STATE_DUE, _("due")),
+            (selectors.STATE_DUE, pgettext("handover state", "due")),
             (selectors.STATE_OVERDUE, _("overdue")),
             (selectors.STATE_DONE, _("done")),
         ],
