@@ -233,7 +233,8 @@ def _summary_line(campaign: Campaign, *, today: date) -> str:
 
 
 def _build(campaign: Campaign, *, today: date, by: User) -> None:
-    rng = random.Random(f"{campaign.pk}/{campaign.starts_on}/candidates")  # noqa: S311 - demo
+    # seeded by what the demo fixes (not by the campaign's id, which differs between databases)
+    rng = random.Random(f"{campaign.district.code}/{campaign.starts_on}/candidates")  # noqa: S311
     office = User.objects.filter(role=User.Role.OFFICE, username="office").first() or by
     plans = list(
         CommunityPlan.objects.filter(campaign=campaign)
@@ -521,6 +522,16 @@ def _people_on_both(elections: list[Election], *, rng: random.Random) -> None:
                 residents[r].current_post = party[p].current_post
 
 
+# the order in which the elected take the posts: those who stood for a head post first
+HEAD_POSTS = [
+    Post.SECRETARY.value,
+    Post.DEPUTY_SECRETARY.value,
+    Post.DIRECTOR.value,
+    Post.DEPUTY_DIRECTOR.value,
+    Post.MEMBER.value,
+]
+
+
 # --- the writes ---------------------------------------------------------------------------------
 
 _CANDIDATE_COLUMNS = [
@@ -682,7 +693,8 @@ def _results_insert(
         valid = returned - invalid
         # those standing for the head posts first, then the outgoing members
         ranked = sorted(
-            standing, key=lambda n: (n.post_sought == Post.MEMBER, not n.is_incumbent, rng.random())
+            standing,
+            key=lambda n: (HEAD_POSTS.index(n.post_sought), not n.is_incumbent, rng.random()),
         )
         first_winners = to_fill - 1 if with_runoff else to_fill
         votes = []

@@ -106,7 +106,8 @@ class ReopenForm(StyledFormMixin, forms.Form):
 
 class DecideForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(label=_("decision"), choices=Candidate.Decision.choices)
-    reason = forms.CharField(
+    # kept on the candidate (`Candidate.decision_reason`), not only as the history's reason
+    decision_reason = forms.CharField(
         label=_("reason for the decision"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,

@@ -287,7 +287,7 @@ def candidate_decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
                 by=request.user,
                 version=data["version"],
                 decision=data["decision"],
-                reason=data["reason"],
+                reason=data["decision_reason"],
             )
         except ConflictError as e:
             messages.error(request, str(e))

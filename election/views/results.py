@@ -18,7 +18,7 @@ from core.exceptions import DomainError
 from core.http import AuthenticatedHttpRequest
 
 from ..forms import NOTICE_PLACES, NoticeForm
-from ..models import CommunityPlan, ElectionResult, SeatPlan
+from ..models import CommunityPlan, ElectionResult, SeatPlan, SeatRule
 from ..permissions import access_plan
 from ..selectors import plan_can_edit
 from ..selectors.competition import body_shortfalls
@@ -39,7 +39,10 @@ EDIT = "change_community"
 
 def _body(request: AuthenticatedHttpRequest, plan: CommunityPlan) -> SeatPlan:
     """The committee named by `?body=`, one of the plan's; else 404."""
-    seat_plan = SeatPlan.objects.filter(plan=plan, body=request.GET.get("body", "")).first()
+    body = request.GET.get("body", "")
+    if body not in SeatRule.Body.values:  # checked before the query: no odd bytes reach SQL
+        raise Http404
+    seat_plan = SeatPlan.objects.filter(plan=plan, body=body).first()
     if seat_plan is None:
         raise Http404
     return seat_plan

@@ -20,6 +20,7 @@ from election.models import (
     CommitteeMember,
     CommunityPlan,
     ElectionResult,
+    RuleSet,
     StatisticsBand,
 )
 from election.selectors.statistics import (
@@ -427,7 +428,13 @@ def test_seed_scale_gives_the_statistics_members() -> None:
     from django.core.management import call_command
 
     from communities.models import District
+    from election.rulesets import shipped_files
+    from election.services.rulesets import ruleset_reload_shipped
 
+    # the shipped rule sets come from migrations; a transactional test before this one may have
+    # flushed them (seed_scale's campaign needs the default one)
+    if not RuleSet.objects.filter(is_default=True).exists():
+        ruleset_reload_shipped(shipped_files())
     call_command("seed_scale", communities=60, stdout=StringIO())
     campaign = Campaign.objects.get(district=District.objects.get(code="scale"))
     table = statistics_table(campaign=campaign)

@@ -1,9 +1,6 @@
 """The results pages on a 390 px phone in a real Chromium: nothing wider than the screen, and a
 street official records a result with the keyboard and sees its outcome."""
 
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,25 +12,6 @@ from tests.factories import PASSWORD
 from tests.url_matrix import World
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture
-def phone() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is not installed; `make test` installs it (package chromium).")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-        yield context.new_page()
-        browser.close()
 
 
 def test_a_street_official_records_a_result_on_a_phone(

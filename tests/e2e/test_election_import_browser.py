@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from election.models import Candidate
-from tests.e2e.conftest import browser, phone  # noqa: F401 - the browser fixtures
 from tests.e2e.test_browser import sign_in
 from tests.election.matrix_imports import nominee, workbook
 from tests.election.matrix_objects import running_campaign
@@ -22,7 +21,7 @@ def fits_the_phone(page: Any) -> bool:
 
 
 def test_street_official_imports_nominees_on_a_phone(
-    phone: Any,  # noqa: F811
+    phone: Any,
     live_server: Any,
     street_official: Any,
     district: Any,

@@ -10,7 +10,6 @@ import pytest
 
 from audits.models import Engagement
 from tests.audits.matrix_imports import audit_setup, engagement_row, workbook
-from tests.e2e.conftest import browser, phone  # noqa: F401 - the browser fixtures
 from tests.e2e.test_browser import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,7 +20,7 @@ def fits_the_phone(page: Any) -> bool:
 
 
 def test_street_official_imports_engagements_on_a_phone(
-    phone: Any,  # noqa: F811
+    phone: Any,
     live_server: Any,
     street_official: Any,
     district: Any,
