@@ -190,14 +190,18 @@ def audit_records(plan: CommunityPlan, *, today: date, by: User) -> dict[str, An
 
 
 def _records(world: World) -> str:
+    """Audit records in both communities, unless the world has a campaign already (the crawl
+    builds every part's objects in one world: the page then counts theirs)."""
     if "audit_overview" not in world.extra:
+        world.extra["audit_overview"] = True
+        if Campaign.objects.filter(district=world.district).exists():
+            return ""
         today = timezone.localdate()
         admin = world.users["admin_user"]
         audit_campaign(world.district, today=today, by=admin)
         for community in (world.community, world.other_community):
             plan = community.plans.get()
             audit_records(plan, today=today, by=admin)
-        world.extra["audit_overview"] = True
     return ""
 
 
