@@ -176,7 +176,9 @@ def _build(campaign: Campaign, *, today: date, by: User) -> None:
         final = (report.done_on if report else None) if at >= 3 else None
         final = final or (draft + timedelta(days=3) if at >= 3 and draft else None)
         for kind in (Engagement.Kind.DEPARTURE, Engagement.Kind.FINANCE):
-            if kind == Engagement.Kind.FINANCE and index % 3:
+            # a finance audit in every third community still to vote (after election day an
+            # audit without its posting turns the plan's posting step red)
+            if kind == Engagement.Kind.FINANCE and (index % 3 or plan.election_on <= today):
                 continue
             kind_state = state
             if kind == Engagement.Kind.FINANCE and state == Engagement.State.POSTED:
@@ -287,8 +289,6 @@ def _build(campaign: Campaign, *, today: date, by: User) -> None:
         default_user=by,
         default_change_reason=REASON,
     )
-    # the engine reads the postings too (the audit-posting step's check): every audited plan
-    touched.update(e.plan_id for e in engagements)
     for plan in plans:
         if plan.pk in touched:
             plan_refresh(plan=plan, by=by, today=today)
