@@ -32,9 +32,7 @@ urlpatterns += [
         handover_views.handover_inventory_download,
         name="handover-inventory-download",
     ),
-    path(
-        "handovers/<id:pk>/complete/", handover_views.handover_complete, name="handover-complete"
-    ),
+    path("handovers/<id:pk>/complete/", handover_views.handover_complete, name="handover-complete"),
     path("handovers/<id:pk>/refusals/", handover_views.refusal_add, name="handover-refusal-add"),
     path("handover-refusals/", handover_views.refusal_list, name="handover-refusal-list"),
     path(
@@ -83,9 +81,7 @@ urlpatterns += [
     path("categories/", category_views.category_list, name="category-list"),
     path("categories/<id:pk>/edit/", category_views.category_edit, name="category-edit"),
     path("categories/<id:pk>/move/", category_views.category_move_view, name="category-move"),
-    path(
-        "categories/<id:pk>/retire/", category_views.category_retire_view, name="category-retire"
-    ),
+    path("categories/<id:pk>/retire/", category_views.category_retire_view, name="category-retire"),
 ]
 
 # audit firms and engagements: engaging firms for many communities at once, an engagement's
@@ -100,9 +96,7 @@ urlpatterns += [
     path("engagements/", engagement_views.engagement_list, name="engagement-list"),
     path("engagements/engage/", engagement_views.engage, name="engage"),
     path("engagements/<id:pk>/", engagement_views.engagement_detail, name="engagement-detail"),
-    path(
-        "engagements/<id:pk>/dates/", engagement_views.engagement_dates, name="engagement-dates"
-    ),
+    path("engagements/<id:pk>/dates/", engagement_views.engagement_dates, name="engagement-dates"),
     path(
         "engagements/<id:pk>/subjects/",
         engagement_views.subject_add_view,
@@ -131,9 +125,7 @@ from .views import imports as import_views  # noqa: E402
 urlpatterns += [
     path("imports/", import_views.import_hub, name="import-hub"),
     path("imports/<slug:kind>/", import_views.import_upload, name="import-upload"),
-    path(
-        "imports/<slug:kind>/template.xlsx", import_views.import_template, name="import-template"
-    ),
+    path("imports/<slug:kind>/template.xlsx", import_views.import_template, name="import-template"),
     path("import/<uuid:token>/", import_views.import_detail, name="import-detail"),
     path("import/<uuid:token>/status/", import_views.import_status, name="import-status"),
 ]

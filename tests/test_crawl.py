@@ -27,6 +27,8 @@ NOT_LINKED = {
     "healthz": "monitoring endpoint",
     # the status fragment of an import is polled only by its page (hx-trigger, not a link)
     "communities:import-status": "polled by the import's page",
+    "election:import-status": "polled by the import's page",
+    "audits:import-status": "polled by the import's page",
 }
 
 # Links still missing on pages owned elsewhere (reported to their owners): each is checked to be
