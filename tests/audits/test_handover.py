@@ -42,7 +42,11 @@ def plan(running_campaign: Any, community: Any, admin_user: Any) -> CommunityPla
     here, the rule's data), and the committee was formed 20 days ago."""
     StepTemplate.objects.filter(code="handover").update(anchor="committee_formed", check_days=7)
     plan = CommunityPlan.objects.get(campaign=running_campaign, community=community)
-    plan.committee_formed_on = timezone.localdate() - timedelta(days=20)
+    # formed 20 to 26 days ago, on the day that puts the 7-day limit on a Wednesday: a limit
+    # ending on a weekend would run on to Monday (a period's last day is a working day)
+    formed = timezone.localdate() - timedelta(days=20)
+    formed -= timedelta(days=((formed + timedelta(days=7)).weekday() - 2) % 7)
+    plan.committee_formed_on = formed
     plan.party_election_on = timezone.localdate() - timedelta(days=30)
     plan.save(update_fields=["committee_formed_on", "party_election_on"])
     plan_refresh(plan=plan, by=admin_user)
@@ -78,7 +82,7 @@ def test_opening_counts_the_rules_days_from_the_forming_with_the_five_kinds(
     handover = Handover.objects.get(plan=plan, body="residents")
     assert response.status_code == 302
     assert response["Location"] == reverse("audits:handover-detail", args=[handover.pk])
-    formed = timezone.localdate() - timedelta(days=20)
+    formed = plan.committee_formed_on
     assert handover.formed_on == formed
     assert handover.due_on == formed + timedelta(days=7)  # the template's check_days, not 10
     assert sorted(handover.items.values_list("kind", flat=True)) == sorted(
@@ -105,7 +109,7 @@ def test_the_list_shows_overdue_days_and_filters_by_state(
     plan: CommunityPlan, street_official: Any
 ) -> None:
     handover = handover_open(plan=plan, body="residents", by=street_official)
-    days = (timezone.localdate() - handover.due_on).days  # 13
+    days = (timezone.localdate() - handover.due_on).days  # 13 to 19
     client = _client(street_official)
     page = client.get(reverse("audits:handover-list")).content.decode()
     assert f"逾期 {days} 天" in page
