@@ -35,6 +35,24 @@ def pytest_configure(config: Any) -> None:
             raise pytest.UsageError("REQUIRE_SERVICES=1 but REDIS_URL is not set")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """At the end of the run, close any session a thread or a worker left open on the test
+    database (PostgreSQL), so that dropping it does not fail with "being accessed by other
+    users"; on SQLite there is nothing to do."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
