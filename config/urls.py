@@ -14,6 +14,7 @@ urlpatterns = [
     path("communities/", include("communities.urls")),
     path("election/", include("election.urls")),
     path("audits/", include("audits.urls")),
+    path("discipline/", include("discipline.urls")),
     path("reports/", include("reports.urls")),
     # the signed-in user's home page, by role (URL name "dashboard")
     path("", include("home.urls")),

@@ -10,6 +10,7 @@ from tests.accounts.url_matrix import ENTRIES as ACCOUNTS
 from tests.audits.url_matrix import ENTRIES as AUDITS
 from tests.communities.url_matrix import ENTRIES as COMMUNITIES
 from tests.core.url_matrix import ENTRIES as CORE
+from tests.discipline.url_matrix import ENTRIES as DISCIPLINE
 from tests.election.url_matrix import ENTRIES as ELECTION
 from tests.home.url_matrix import ENTRIES as HOME
 from tests.reports.url_matrix import ENTRIES as REPORTS
@@ -21,6 +22,7 @@ MATRIX: dict[str, Case] = {
     **COMMUNITIES,
     **ELECTION,
     **AUDITS,
+    **DISCIPLINE,
     **REPORTS,
     **HOME,
 }

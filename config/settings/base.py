@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "communities",
     "election",
     "audits",
+    "discipline",
     "reports",
     "home",
     "demo",

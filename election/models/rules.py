@@ -91,6 +91,17 @@ class RuleSet(TimeStampedModel):
     review_feedback_days = models.PositiveSmallIntegerField(
         _("days for a member unit's joint-review feedback"), default=5
     )
+    # discipline: every report is investigated (有报必查)
+    report_case_days = models.PositiveSmallIntegerField(
+        _("days to open a case on a report"),
+        default=3,
+        help_text=_("A report with no case opened within these days of its receipt is overdue."),
+    )
+    case_days = models.PositiveSmallIntegerField(
+        _("days to conclude a case"),
+        default=30,
+        help_text=_("A case's deadline, counted from the day it is opened."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -63,6 +63,8 @@ RULESET_FIELDS = [
     "residents_surplus_min",
     "competition_basis",
     "review_feedback_days",
+    "report_case_days",
+    "case_days",
 ]
 BAND_FIELDS = ["kind", "order", "label", "min_value", "max_value"]
 RULESET_DATES = ["effective_on", "effective_to"]
