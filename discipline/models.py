@@ -247,6 +247,8 @@ class Report(Recorded):
         _("state"), max_length=10, choices=State.choices, default=State.RECEIVED
     )
     received_at = models.DateTimeField(_("received at"))
+    # a case must be opened by this day (the rule set's `report_case_days` from receipt)
+    open_due_on = models.DateField(_("case to be opened by"))
     anonymous = models.BooleanField(_("anonymous"), default=False)
     reporter_name = models.CharField(_("reporter's name"), max_length=60, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=30, blank=True)

@@ -9,7 +9,7 @@ reporter later looks the report up with `report_for_receipt`.
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.models import Community
 from core.exceptions import DomainError
-from election.models import Campaign, Candidate
+from election.models import Campaign, Candidate, RuleSet
 
 from ..models import Report, ReportAttachment
 from .files import file_attach, file_check
@@ -28,6 +28,8 @@ from .files import file_attach, file_check
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 12
 MAX_ATTACHMENTS = 5
+# without a running campaign (and so a rule set), a case is due this many days after receipt
+DEFAULT_CASE_DAYS = RuleSet._meta.get_field("report_case_days").default
 
 
 class ReportError(DomainError):
@@ -99,10 +101,13 @@ def report_receive(
     district = community.street.district
     campaign = (
         Campaign.objects.filter(district=district, status=Campaign.Status.RUNNING)
+        .select_related("rule_set")
         .order_by("-pk")
         .first()
     )
     received_at = received_at or timezone.now()
+    days = campaign.rule_set.report_case_days if campaign is not None else DEFAULT_CASE_DAYS
+    open_due_on = timezone.localdate(received_at) + timedelta(days=days)
     for _attempt in range(5):
         code = receipt_code_new()
         report = Report(
@@ -115,6 +120,7 @@ def report_receive(
             channel=channel,
             category=category,
             received_at=received_at,
+            open_due_on=open_due_on,
             anonymous=anonymous,
             reporter_name=reporter_name.strip(),
             reporter_phone=reporter_phone.strip(),
