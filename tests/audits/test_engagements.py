@@ -2,7 +2,7 @@
 """Audit engagements: engaging one firm for many communities, the dates and the state they set,
 the plan's audit steps following them, audited officials, the final report, the list's queries."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -19,11 +19,15 @@ from election.models import CommitteeMember, CommunityPlan, PlanStage, PlanStep
 from tests.audits.matrix_engagements import PDF, audit_steps_campaign
 from tests.factories import CommunityFactory
 
-TODAY = timezone.localdate()
+
+def today() -> date:
+    """Today in the project's time zone, read when a test runs (not when it is collected), so a
+    run that crosses midnight keeps its dates right."""
+    return timezone.localdate()
 
 
 def days_ago(n: int) -> str:
-    return (TODAY - timedelta(days=n)).isoformat()
+    return (today() - timedelta(days=n)).isoformat()
 
 
 @pytest.fixture
@@ -88,7 +92,7 @@ def test_office_engages_a_street_and_the_plans_step_is_done(
     plan = engagement.plan
     engaged = step(plan, "audit-engage")
     assert engaged.status == PlanStep.Status.DONE
-    assert engaged.done_on == TODAY - timedelta(days=20)
+    assert engaged.done_on == today() - timedelta(days=20)
     assert step(plan, "audit-fieldwork").status == PlanStep.Status.IN_PROGRESS
     assert engaged.history.first().history_user == office
     assert not CommunityPlan.objects.filter(community=second).exists()
@@ -131,10 +135,10 @@ def test_engaging_refuses_a_future_day_and_no_choice(
     as_user: Any, office: Any, campaign: Any, firm: AuditFirm, street: Any
 ) -> None:
     client = as_user(office)
-    page = engage(client, campaign, firm, engaged_on=(TODAY + timedelta(days=1)).isoformat())
+    page = engage(client, campaign, firm, engaged_on=(today() + timedelta(days=1)).isoformat())
     assert "请至少选择一个街道或社区" in page.content.decode()
     page = engage(
-        client, campaign, firm, streets=[street.pk], engaged_on=(TODAY + timedelta(1)).isoformat()
+        client, campaign, firm, streets=[street.pk], engaged_on=(today() + timedelta(1)).isoformat()
     )
     assert "“委托日期”不能是将来的日期" in page.content.decode()
     assert not Engagement.objects.exists()
@@ -153,7 +157,7 @@ def test_an_inactive_firm_cannot_be_engaged(
             plans=CommunityPlan.objects.filter(community=community),
             firm=firm,
             kind="departure",
-            engaged_on=TODAY,
+            engaged_on=today(),
             by=office,
         )
 
@@ -168,7 +172,7 @@ def engaged(campaign: Any, firm: AuditFirm, community: Any, office: Any) -> Enga
         plans=CommunityPlan.objects.filter(community=community),
         firm=firm,
         kind="departure",
-        engaged_on=TODAY - timedelta(days=30),
+        engaged_on=today() - timedelta(days=30),
         by=office,
     )
     return created[0]
@@ -184,7 +188,7 @@ def test_state_and_steps_follow_the_dates(
     dates(client, engaged, fieldwork_ended_on=days_ago(20))
     fieldwork = step(engaged.plan, "audit-fieldwork")
     assert fieldwork.status == PlanStep.Status.DONE
-    assert fieldwork.done_on == TODAY - timedelta(days=20)
+    assert fieldwork.done_on == today() - timedelta(days=20)
     assert fieldwork.history.first().history_change_reason == "follows the audit engagements"
     dates(client, engaged, draft_received_on=days_ago(15))
     engaged.refresh_from_db()
@@ -192,7 +196,7 @@ def test_state_and_steps_follow_the_dates(
     dates(client, engaged, report_received_on=days_ago(10))
     engaged.refresh_from_db()
     assert engaged.state == Engagement.State.REPORTED
-    assert step(engaged.plan, "audit-report").done_on == TODAY - timedelta(days=10)
+    assert step(engaged.plan, "audit-report").done_on == today() - timedelta(days=10)
     assert engaged.history.first().history_user == street_official
     # clearing the report day undoes the step
     dates(client, engaged, report_received_on="")
@@ -209,11 +213,11 @@ def test_a_step_is_done_when_every_engagement_reached_it(
     )
     finance = Engagement.objects.get(kind="finance")
     plan = engaged.plan
-    assert step(plan, "audit-engage").done_on == TODAY - timedelta(days=21)
+    assert step(plan, "audit-engage").done_on == today() - timedelta(days=21)
     assert step(plan, "audit-fieldwork").status == PlanStep.Status.IN_PROGRESS
     dates(client, finance, fieldwork_started_on=days_ago(20), fieldwork_ended_on=days_ago(18))
     assert step(plan, "audit-fieldwork").status == PlanStep.Status.DONE
-    assert step(plan, "audit-fieldwork").done_on == TODAY - timedelta(days=18)
+    assert step(plan, "audit-fieldwork").done_on == today() - timedelta(days=18)
 
 
 @pytest.mark.parametrize(
@@ -237,7 +241,7 @@ def test_dates_out_of_order_are_refused_in_chinese(
 ) -> None:
     def day(v: str) -> str:
         n = int(v[1:])
-        return (TODAY + timedelta(days=n if v[0] == "f" else -n)).isoformat()
+        return (today() + timedelta(days=n if v[0] == "f" else -n)).isoformat()
 
     response = dates(as_user(office), engaged, **{k: day(v) for k, v in data.items()})
     assert response.status_code == 400
@@ -257,9 +261,9 @@ def test_posted_results_keep_their_report_day(
     as_user: Any, office: Any, engaged: Engagement
 ) -> None:
     Engagement.objects.filter(pk=engaged.pk).update(
-        fieldwork_started_on=TODAY - timedelta(days=9),
-        fieldwork_ended_on=TODAY - timedelta(days=8),
-        report_received_on=TODAY - timedelta(days=5),
+        fieldwork_started_on=today() - timedelta(days=9),
+        fieldwork_ended_on=today() - timedelta(days=8),
+        report_received_on=today() - timedelta(days=5),
         state=Engagement.State.POSTED,
     )
     response = dates(as_user(office), engaged, report_received_on="")
@@ -444,7 +448,7 @@ def test_readers_see_the_dates_without_forms(
     dates(as_user(office), engaged, fieldwork_started_on=days_ago(3))
     page = as_user(leader).get(reverse("audits:engagement-detail", args=[engaged.pk]))
     html = page.content.decode()
-    assert (TODAY - timedelta(days=3)).isoformat() in html
+    assert (today() - timedelta(days=3)).isoformat() in html
     assert reverse("audits:engagement-dates", args=[engaged.pk]) not in html
     assert reverse("audits:engagement-report", args=[engaged.pk]) not in html
     assert "现场审计" in html

@@ -2,7 +2,7 @@
 them (pages in the default language, Chinese)."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,14 +26,18 @@ from communities.models import District
 from core.exceptions import ConflictError
 from tests.audits.matrix_findings import JPEG, community_records, findings_campaign
 
-TODAY = timezone.localdate()
+
+def today() -> date:
+    """Today in the project's time zone, read when a test runs (not when it is collected), so a
+    run that crosses midnight keeps its dates right."""
+    return timezone.localdate()
 
 
 @pytest.fixture
 def records(district: Any, community: Any, other_community: Any, admin_user: Any) -> Any:
-    findings_campaign(district, election_on=TODAY + timedelta(days=30), by=admin_user)
-    mine = community_records(community, by=admin_user, today=TODAY)
-    mine["other"] = community_records(other_community, by=admin_user, today=TODAY)
+    findings_campaign(district, election_on=today() + timedelta(days=30), by=admin_user)
+    mine = community_records(community, by=admin_user, today=today())
+    mine["other"] = community_records(other_community, by=admin_user, today=today())
     return mine
 
 
@@ -60,7 +64,7 @@ def test_findings_page_shows_the_finding_and_the_overdue_item(
 
 def test_an_item_due_today_is_not_overdue(records: Any, street_official: Any, as_user: Any) -> None:
     item = records["overdue"]
-    item.deadline = TODAY
+    item.deadline = today()
     item.save()
     page = as_user(street_official).get(_findings_url(records)).content.decode()
     assert not re.findall(r"逾期 \d+ 天", page)
@@ -78,7 +82,7 @@ def test_findings_page_queries_do_not_grow_with_the_findings(
             engagement=records["engagement"], category=records["category"], description=f"问题{n}"
         )
         Rectification.objects.create(
-            finding=finding, action="整改", owner="会计", deadline=TODAY - timedelta(days=n)
+            finding=finding, action="整改", owner="会计", deadline=today() - timedelta(days=n)
         )
     with CaptureQueriesContext(connection) as many:
         response = client.get(_findings_url(records))
@@ -184,14 +188,14 @@ def test_closing_an_item_with_a_photo(records: Any, street_official: Any, as_use
         reverse("audits:rectification-close", args=[item.pk]),
         {
             "version": item.version,
-            "closed_on": TODAY.isoformat(),
+            "closed_on": today().isoformat(),
             "note": "凭证已补齐",
             "evidence": SimpleUploadedFile("证明.jpg", JPEG, content_type="image/jpeg"),
         },
     )
     assert response.status_code == 302
     item.refresh_from_db()
-    assert item.closed_on == TODAY
+    assert item.closed_on == today()
     assert item.evidence_type == "image/jpeg"
     assert "证明" not in item.evidence.name  # stored under a generated name
     download = client.get(reverse("audits:rectification-evidence", args=[item.pk]))
@@ -209,7 +213,7 @@ def test_a_file_that_is_not_a_photo_is_refused(
         reverse("audits:rectification-close", args=[item.pk]),
         {
             "version": item.version,
-            "closed_on": TODAY.isoformat(),
+            "closed_on": today().isoformat(),
             "note": "已整改",
             "evidence": SimpleUploadedFile("a.jpg", b"MZ not a photo", content_type="image/jpeg"),
         },
@@ -226,7 +230,7 @@ def test_an_item_cannot_close_in_the_future_or_twice(records: Any, street_offici
         rectification_close(
             item=item,
             version=item.version,
-            closed_on=TODAY + timedelta(days=1),
+            closed_on=today() + timedelta(days=1),
             note="x",
             evidence=None,
             by=street_official,
@@ -236,7 +240,7 @@ def test_an_item_cannot_close_in_the_future_or_twice(records: Any, street_offici
         rectification_close(
             item=closed,
             version=closed.version,
-            closed_on=TODAY,
+            closed_on=today(),
             note="x",
             evidence=None,
             by=street_official,
@@ -250,7 +254,7 @@ def test_opening_an_item(records: Any, street_official: Any, as_user: Any) -> No
         {
             "action": "建立台账",
             "owner": "会计",
-            "deadline": (TODAY + timedelta(days=10)).isoformat(),
+            "deadline": (today() + timedelta(days=10)).isoformat(),
         },
     )
     assert response.status_code == 302
@@ -265,10 +269,10 @@ def test_the_rectification_list_filters_open_and_overdue(
         finding=records["finding"],
         action="未到期事项",
         owner="会计",
-        deadline=TODAY + timedelta(days=5),
+        deadline=today() + timedelta(days=5),
     )
     Rectification.objects.create(
-        finding=records["finding"], action="今天到期事项", owner="会计", deadline=TODAY
+        finding=records["finding"], action="今天到期事项", owner="会计", deadline=today()
     )
     client = as_user(street_official)
     overdue = client.get(url + "?state=overdue").content.decode()
@@ -292,7 +296,7 @@ def test_the_rectification_list_queries_do_not_grow(
         client.get(url)
     for n in range(6):
         Rectification.objects.create(
-            finding=records["other"]["finding"], action=f"事项{n}", owner="x", deadline=TODAY
+            finding=records["other"]["finding"], action=f"事项{n}", owner="x", deadline=today()
         )
     with CaptureQueriesContext(connection) as many:
         client.get(url)

@@ -22,13 +22,19 @@ from tests.audits.matrix_findings import (
     findings_campaign,
 )
 
-TODAY = timezone.localdate()
+
+def today() -> date:
+    """Today in the project's time zone, read when a test runs (not when it is collected), so a
+    run that crosses midnight keeps its dates right."""
+    return timezone.localdate()
+
+
 MISSING = "离任经济责任审计结果应于选举日前公布，至选举日仍未公布"  # noqa: RUF001
 
 
 def _records(district: Any, community: Any, admin_user: Any, *, election_on: date) -> Any:
     findings_campaign(district, election_on=election_on, by=admin_user)
-    return community_records(community, by=admin_user, today=TODAY)
+    return community_records(community, by=admin_user, today=today())
 
 
 def _step(plan: CommunityPlan) -> PlanStep:
@@ -38,15 +44,15 @@ def _step(plan: CommunityPlan) -> PlanStep:
 def test_posting_the_results_adds_the_notice_and_does_the_step(
     district: Any, community: Any, admin_user: Any, street_official: Any, as_user: Any
 ) -> None:
-    records = _records(district, community, admin_user, election_on=TODAY + timedelta(days=30))
+    records = _records(district, community, admin_user, election_on=today() + timedelta(days=30))
     engagement = records["engagement"]
     url = reverse("audits:engagement-posting", args=[engagement.pk])
     response = as_user(street_official).post(
         url,
         {
-            "posted_on": TODAY.isoformat(),
+            "posted_on": today().isoformat(),
             "place": "居务公开栏",
-            "taken_down_on": (TODAY + timedelta(days=NOTICE_DAYS)).isoformat(),
+            "taken_down_on": (today() + timedelta(days=NOTICE_DAYS)).isoformat(),
             "photo": SimpleUploadedFile("公开栏.jpg", JPEG, content_type="image/jpeg"),
         },
     )
@@ -59,7 +65,7 @@ def test_posting_the_results_adds_the_notice_and_does_the_step(
     assert engagement.state == Engagement.State.POSTED
     step = _step(records["plan"])
     assert step.status == PlanStep.Status.DONE
-    assert step.done_on == TODAY
+    assert step.done_on == today()
     assert not step.is_red, step.red_reason
     page = as_user(street_official).get(url).content.decode()
     assert "居务公开栏" in page
@@ -70,11 +76,11 @@ def test_a_posting_too_close_to_election_day_is_red(
 ) -> None:
     # election day POSTING_LEAD - 1 days away: the posting misses the lead time by a day
     records = _records(
-        district, community, admin_user, election_on=TODAY + timedelta(days=POSTING_LEAD - 1)
+        district, community, admin_user, election_on=today() + timedelta(days=POSTING_LEAD - 1)
     )
     posting_add(
         engagement=records["engagement"],
-        data={"posted_on": TODAY, "place": "居务公开栏"},
+        data={"posted_on": today(), "place": "居务公开栏"},
         photo=None,
         by=street_official,
     )
@@ -87,11 +93,11 @@ def test_a_posting_in_time_is_not_red(
     district: Any, community: Any, admin_user: Any, street_official: Any
 ) -> None:
     records = _records(
-        district, community, admin_user, election_on=TODAY + timedelta(days=POSTING_LEAD)
+        district, community, admin_user, election_on=today() + timedelta(days=POSTING_LEAD)
     )
     posting_add(
         engagement=records["engagement"],
-        data={"posted_on": TODAY, "place": "居务公开栏"},
+        data={"posted_on": today(), "place": "居务公开栏"},
         photo=None,
         by=street_official,
     )
@@ -101,13 +107,13 @@ def test_a_posting_in_time_is_not_red(
 def test_a_posting_taken_down_too_early_is_red(
     district: Any, community: Any, admin_user: Any, street_official: Any
 ) -> None:
-    records = _records(district, community, admin_user, election_on=TODAY + timedelta(days=30))
+    records = _records(district, community, admin_user, election_on=today() + timedelta(days=30))
     posting_add(
         engagement=records["engagement"],
         data={
-            "posted_on": TODAY,
+            "posted_on": today(),
             "place": "居务公开栏",
-            "taken_down_on": TODAY + timedelta(days=NOTICE_DAYS - 3),
+            "taken_down_on": today() + timedelta(days=NOTICE_DAYS - 3),
         },
         photo=None,
         by=street_official,
@@ -119,7 +125,7 @@ def test_a_posting_taken_down_too_early_is_red(
 def test_no_posting_by_election_day_turns_the_step_red(
     district: Any, community: Any, admin_user: Any, days_after_election: int, red: bool
 ) -> None:
-    records = _records(district, community, admin_user, election_on=TODAY + timedelta(days=30))
+    records = _records(district, community, admin_user, election_on=today() + timedelta(days=30))
     plan = records["plan"]
     plan_refresh(plan=plan, today=plan.election_on + timedelta(days=days_after_election))
     step = _step(plan)
@@ -133,11 +139,11 @@ def test_no_posting_by_election_day_turns_the_step_red(
 def test_a_posted_audit_clears_the_missing_posting_rule(
     district: Any, community: Any, admin_user: Any, street_official: Any
 ) -> None:
-    records = _records(district, community, admin_user, election_on=TODAY + timedelta(days=30))
+    records = _records(district, community, admin_user, election_on=today() + timedelta(days=30))
     plan = records["plan"]
     posting_add(
         engagement=records["engagement"],
-        data={"posted_on": TODAY, "place": "居务公开栏"},
+        data={"posted_on": today(), "place": "居务公开栏"},
         photo=None,
         by=street_official,
     )
@@ -148,11 +154,11 @@ def test_a_posted_audit_clears_the_missing_posting_rule(
 def test_a_second_audit_still_unposted_keeps_the_rule(
     district: Any, community: Any, admin_user: Any, street_official: Any
 ) -> None:
-    records = _records(district, community, admin_user, election_on=TODAY + timedelta(days=30))
+    records = _records(district, community, admin_user, election_on=today() + timedelta(days=30))
     plan = records["plan"]
     posting_add(
         engagement=records["engagement"],
-        data={"posted_on": TODAY, "place": "居务公开栏"},
+        data={"posted_on": today(), "place": "居务公开栏"},
         photo=None,
         by=street_official,
     )
@@ -160,7 +166,7 @@ def test_a_second_audit_still_unposted_keeps_the_rule(
         plan=plan,
         firm=records["engagement"].firm,
         kind=Engagement.Kind.FINANCE,
-        engaged_on=TODAY,
+        engaged_on=today(),
     )
     plan_refresh(plan=plan, today=plan.election_on)
     assert MISSING in _step(plan).red_reason
@@ -169,7 +175,7 @@ def test_a_second_audit_still_unposted_keeps_the_rule(
 def test_a_plan_without_audits_is_not_flagged(
     district: Any, community: Any, admin_user: Any
 ) -> None:
-    findings_campaign(district, election_on=TODAY + timedelta(days=30), by=admin_user)
+    findings_campaign(district, election_on=today() + timedelta(days=30), by=admin_user)
     plan = CommunityPlan.objects.get(community=community)
     plan_refresh(plan=plan, today=plan.election_on + timedelta(days=1))
     assert MISSING not in _step(plan).red_reason
@@ -178,7 +184,7 @@ def test_a_plan_without_audits_is_not_flagged(
 def test_the_posting_page_shows_the_red_reason(
     district: Any, community: Any, admin_user: Any, leader: Any, as_user: Any
 ) -> None:
-    records = _records(district, community, admin_user, election_on=TODAY + timedelta(days=30))
+    records = _records(district, community, admin_user, election_on=today() + timedelta(days=30))
     plan = records["plan"]
     plan_refresh(plan=plan, today=plan.election_on)
     page = (
@@ -193,10 +199,10 @@ def test_the_posting_page_shows_the_red_reason(
 def test_a_posting_dated_in_the_future_is_refused_in_chinese(
     district: Any, community: Any, admin_user: Any, street_official: Any, as_user: Any
 ) -> None:
-    records = _records(district, community, admin_user, election_on=TODAY + timedelta(days=30))
+    records = _records(district, community, admin_user, election_on=today() + timedelta(days=30))
     response = as_user(street_official).post(
         reverse("audits:engagement-posting", args=[records["engagement"].pk]),
-        {"posted_on": (TODAY + timedelta(days=1)).isoformat(), "place": "居务公开栏"},
+        {"posted_on": (today() + timedelta(days=1)).isoformat(), "place": "居务公开栏"},
     )
     assert response.status_code == 200
     assert not Posting.objects.exists()

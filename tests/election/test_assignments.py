@@ -1,8 +1,8 @@
 """Assignments (分包): the office assigns leaders and cadres, which gives read access; leaders
 log visits on the communities they follow."""
 
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -142,24 +142,34 @@ def test_visit_is_recorded_and_its_follow_up_closed(
     assert again.follow_up_done_on == today
 
 
+# each case's fields from today's date, taken when the test runs (not when it is collected)
 @pytest.mark.parametrize(
     ("overrides", "words"),
     [
-        ({"visited_on": timezone.localdate() + timedelta(days=1)}, "still to come"),
-        ({"summary": "  "}, "what was found"),
-        ({"follow_up": "", "follow_up_done_on": timezone.localdate()}, "needs the follow-up"),
+        (lambda today: {"visited_on": today + timedelta(days=1)}, "still to come"),
+        (lambda today: {"summary": "  "}, "what was found"),
         (
-            {"follow_up_done_on": timezone.localdate() - timedelta(days=10)},
+            lambda today: {"follow_up": "", "follow_up_done_on": today},
+            "needs the follow-up",
+        ),
+        (
+            lambda today: {"follow_up_done_on": today - timedelta(days=10)},
             "before the visit",
         ),
     ],
+    ids=["visit-to-come", "empty-summary", "no-follow-up", "done-before-visit"],
 )
 def test_visit_refuses_bad_dates_and_empty_summaries(
-    community: Any, new_leader: User, office: Any, overrides: dict[str, Any], words: str
+    community: Any,
+    new_leader: User,
+    office: Any,
+    overrides: Callable[[date], dict[str, Any]],
+    words: str,
 ) -> None:
     assignment = assign(community, new_leader, office)
+    data = visit_data(**overrides(timezone.localdate()))
     with pytest.raises(AssignmentError, match=words):
-        visit_create(assignment=assignment, data=visit_data(**overrides), by=new_leader)
+        visit_create(assignment=assignment, data=data, by=new_leader)
     assert not Visit.objects.exists()
 
 
