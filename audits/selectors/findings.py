@@ -71,13 +71,21 @@ RECTIFICATION_FILTERS = ("", "open", "overdue", "closed")
 
 
 def rectifications_for_user(
-    user: User, *, state: str = "", today: date, perm: str = "view_community"
+    user: User,
+    *,
+    state: str = "",
+    street: int | None = None,
+    today: date,
+    perm: str = "view_community",
 ) -> QuerySet[Rectification]:
     """The rectification items of the audits the user may see; `state` "open", "overdue"
-    (open past the deadline) or "closed"; overdue first, then by deadline."""
+    (open past the deadline) or "closed"; `street` one street's; overdue first, then by
+    deadline."""
     items = Rectification.objects.filter(
         finding__engagement__in=engagements_for_user(user, perm=perm).values("pk")
     ).select_related("finding__category", "finding__engagement__plan__community__street")
+    if street:
+        items = items.filter(finding__engagement__plan__community__street_id=street)
     if state == "open":
         items = items.filter(closed_on__isnull=True)
     elif state == "overdue":
@@ -87,11 +95,14 @@ def rectifications_for_user(
     return items.order_by("closed_on", "deadline", "pk")
 
 
-def rectification_counts(user: User, *, today: date) -> dict[str, int]:
-    """How many items the user sees, open and overdue (one query)."""
-    return Rectification.objects.filter(
+def rectification_counts(user: User, *, today: date, street: int | None = None) -> dict[str, int]:
+    """How many items the user sees (of one street if `street`), open and overdue (one query)."""
+    items = Rectification.objects.filter(
         finding__engagement__in=engagements_for_user(user).values("pk")
-    ).aggregate(
+    )
+    if street:
+        items = items.filter(finding__engagement__plan__community__street_id=street)
+    return items.aggregate(
         all=Count("pk"),
         open=Count("pk", filter=Q(closed_on__isnull=True)),
         overdue=Count("pk", filter=Q(closed_on__isnull=True, deadline__lt=today)),

@@ -3,6 +3,7 @@ form to add one, a finding's edit page, opening and closing a rectification item
 and the list of rectification items in the user's scope (open and overdue filters)."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -27,6 +28,7 @@ from election.selectors import plan_can_edit
 
 from ..models import Engagement, Finding, FindingCategory, Rectification
 from ..permissions import access_engagement, access_finding, access_rectification
+from ..selectors.engagements import engagement_streets
 from ..selectors.findings import (
     RECTIFICATION_FILTERS,
     finding_categories_for,
@@ -123,6 +125,15 @@ class RectificationCloseForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf,.heic"}),
     )
+
+
+def _int(value: Any) -> int | None:
+    """A filter's id from the query string; anything else (or out of a key's range) is none."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
 
 
 def _findings_url(engagement_id: int) -> str:
@@ -275,14 +286,16 @@ def rectification_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileRe
 @login_required
 def rectification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rectification items of the audits in the user's scope, overdue first; filters: open,
-    overdue, closed. A user who sees no community gets a 404."""
+    overdue, closed, and a street (for those who see more than one). A user who sees no
+    community gets a 404."""
     if not communities_for_user(request.user).exists():
         raise OutOfScope
     today = timezone.localdate()
     state = request.GET.get("state", "")
     if state not in RECTIFICATION_FILTERS:
         state = ""
-    items = rectifications_for_user(request.user, state=state, today=today)
+    street = _int(request.GET.get("street"))
+    items = rectifications_for_user(request.user, state=state, street=street, today=today)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(item, overdue_days(item, today)) for item in page.object_list]
     filters = [
@@ -296,7 +309,10 @@ def rectification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": rows,
         "state": state,
         "filters": filters,
-        "counts": rectification_counts(request.user, today=today),
-        "query": f"state={state}" if state else "",
+        "counts": rectification_counts(request.user, today=today, street=street),
+        "street": street,
+        "streets": engagement_streets(request.user),
+        "street_query": f"street={street}&" if street else "",
+        "query": urlencode({k: v for k, v in {"state": state, "street": street}.items() if v}),
     }
     return render(request, "audits/findings/rectification_list.html", context)
