@@ -4,7 +4,7 @@ home pages (design.md §2), not in core."""
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -31,6 +31,10 @@ _NAV = {
     "audits": (_("Departure audits"), "audits:engagement-list"),
     # the district's (or street's) overview of the audits and handovers (audits/views/overview.py)
     "audits_overview": (pgettext_lazy("audits overview", "Audits overview"), "audits:overview"),
+    # discipline and supervision: the landing page of the district's readers, and the major
+    # events of a street official or a leader (discipline/views/)
+    "discipline": (pgettext_lazy("menu", "Discipline"), "discipline:index"),
+    "events": (pgettext_lazy("menu", "Major events"), "discipline:events"),
 }
 # every page a role may open is reachable from here or from a page linked here (tests/test_crawl)
 _ROLE_NAV = {
@@ -42,6 +46,7 @@ _ROLE_NAV = {
         "reports",
         "audits",
         "audits_overview",
+        "discipline",
         "statistics",
         "assignments",
         "rules",
@@ -57,13 +62,23 @@ _ROLE_NAV = {
         "reports",
         "audits",
         "audits_overview",
+        "events",
         "statistics",
         "election_import",
     ],
-    "leader": ["dashboard", "assignments", "worklist", "communities", "reports", "audits"],
+    "leader": [
+        "dashboard",
+        "assignments",
+        "worklist",
+        "communities",
+        "reports",
+        "audits",
+        "events",
+    ],
     "member_unit": ["review", "dashboard", "worklist", "communities", "reports"],
     "discipline": [
         "dashboard",
+        "discipline",
         "worklist",
         "communities",
         "reports",
@@ -73,6 +88,7 @@ _ROLE_NAV = {
     ],
     "supervisor": [
         "dashboard",
+        "discipline",
         "worklist",
         "communities",
         "reports",
@@ -92,7 +108,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for key in keys:
         label, name = _NAV[key]
-        url = reverse(name)
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            # a page of a part still being built: no entry until it exists
+            continue
         active = current == url if url == "/" else current.startswith(url)
         items.append({"key": key, "label": label, "url": url, "active": active})
     # the user's own assignments (maybe none) stay one tap away in the account menu

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.http import AuthenticatedHttpRequest
+from discipline.selectors.dashboard import discipline_counts
 
 from . import selectors
 
@@ -43,4 +44,5 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     if kind != selectors.MEMBER_UNIT:
         context["audits"] = selectors.audit_home(user, today=today)
+        context["discipline"] = discipline_counts(user, today=today)
     return render(request, TEMPLATES[kind], context)

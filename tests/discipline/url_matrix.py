@@ -4,3 +4,23 @@ and adds them here."""
 from tests.url_matrix import Case
 
 ENTRIES: dict[str, Case] = {}
+
+# the discipline and supervision landing page
+from tests.discipline.matrix_index import INDEX_ENTRIES  # noqa: E402
+
+ENTRIES.update(INDEX_ENTRIES)
+
+# reports entered by staff, their cases, the discipline leads
+from tests.discipline.matrix_reports import REPORT_ENTRIES  # noqa: E402
+
+ENTRIES.update(REPORT_ENTRIES)
+
+# supervision (inspections, findings, rectification orders) and joint meetings
+from tests.discipline.matrix_supervision import SUPERVISION_ENTRIES  # noqa: E402
+
+ENTRIES.update(SUPERVISION_ENTRIES)
+
+# publicity (discipline texts, tallies) and major events
+from tests.discipline.matrix_publicity import PUBLICITY_ENTRIES  # noqa: E402
+
+ENTRIES.update(PUBLICITY_ENTRIES)
