@@ -58,6 +58,7 @@ urlpatterns += [
         finding_views.engagement_findings,
         name="engagement-findings",
     ),
+    path("findings/", finding_views.finding_list, name="findings-list"),
     path("findings/<id:pk>/edit/", finding_views.finding_edit, name="finding-edit"),
     path(
         "findings/<id:pk>/rectifications/new/",

@@ -1,9 +1,11 @@
 """Reads of audit firms and engagements, each in a constant number of queries."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from communities.models import Street
@@ -11,8 +13,13 @@ from communities.permissions import communities_for_user
 from election.models import CommitteeMember, CommunityPlan
 from election.permissions import plans_for_user
 
-from ..models import AuditFirm, AuditSubject, Engagement
+from ..models import AuditFirm, AuditSubject, Engagement, Posting
 from ..permissions import audit_districts, engagements_for_user
+from .overview import posting_late
+
+# the postings filter: results posted later than the rule set allows, or not posted by election
+# day (as the overview counts them)
+POSTING_FILTERS = ("late", "missing")
 
 
 @dataclass
@@ -21,6 +28,7 @@ class EngagementFilters:
     state: str = ""
     kind: str = ""
     firm: int | None = None
+    posting: str = ""
 
     def as_query(self) -> str:
         from urllib.parse import urlencode
@@ -40,17 +48,31 @@ def engagement_filters(query: Any) -> EngagementFilters:
     """The list's filters from a query string; unknown values are ignored."""
     state = query.get("state", "")
     kind = query.get("kind", "")
+    posting = query.get("posting", "")
     return EngagementFilters(
         street=_int(query.get("street")),
         state=state if state in Engagement.State.values else "",
         kind=kind if kind in Engagement.Kind.values else "",
         firm=_int(query.get("firm")),
+        posting=posting if posting in POSTING_FILTERS else "",
     )
 
 
-def engagement_rows(user: User, filters: EngagementFilters) -> QuerySet[Engagement]:
-    """The user's engagements, filtered, with their number of audited officials."""
+def engagement_rows(
+    user: User, filters: EngagementFilters, *, today: date | None = None
+) -> QuerySet[Engagement]:
+    """The user's engagements, filtered, with their number of audited officials. The postings
+    filter: "late", a posting went up later than the rule set's lead time before election day
+    allows; "missing", election day (on or before `today`) has come without a posting."""
     rows = engagements_for_user(user).select_related("plan__community__street", "firm")
+    if filters.posting == "late":
+        late = Posting.objects.filter(posting_late(), engagement_id=OuterRef("pk"))
+        rows = rows.filter(Exists(late))
+    elif filters.posting == "missing":
+        rows = rows.filter(
+            ~Exists(Posting.objects.filter(engagement_id=OuterRef("pk"))),
+            plan__election_on__lte=today or timezone.localdate(),
+        )
     if filters.street:
         rows = rows.filter(plan__community__street_id=filters.street)
     if filters.state:

@@ -3,11 +3,13 @@ number of queries whatever the number of rows."""
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from communities.models import District
+from communities.permissions import communities_for_user
 
 from ..models import Engagement, Finding, FindingCategory, Posting, Rectification
 from ..permissions import engagements_for_user
@@ -132,3 +134,47 @@ def engagement_postings(engagement: Engagement) -> list[Posting]:
         .select_related("notice__step")
         .order_by("notice__posted_on", "pk")
     )
+
+
+@dataclass
+class FindingFilters:
+    """The district-wide findings list's filters (ids; none: every street, every category)."""
+
+    street: int | None = None
+    category: int | None = None
+
+    def as_query(self) -> str:
+        return urlencode({k: v for k, v in vars(self).items() if v})
+
+
+def findings_for_user(user: User, filters: FindingFilters, *, today: date) -> QuerySet[Finding]:
+    """The findings of the audits the user may see, filtered, each with its rectification items
+    open (`open_items`) and overdue (`overdue_items`); by street, community, category (one
+    query whatever the number of rows)."""
+    rows = Finding.objects.filter(
+        engagement__in=engagements_for_user(user).values("pk")
+    ).select_related("category", "engagement__plan__community__street")
+    if filters.street:
+        rows = rows.filter(engagement__plan__community__street_id=filters.street)
+    if filters.category:
+        rows = rows.filter(category_id=filters.category)
+    open_q = Q(rectifications__closed_on__isnull=True, rectifications__isnull=False)
+    return rows.annotate(
+        open_items=Count("rectifications", filter=open_q),
+        overdue_items=Count(
+            "rectifications", filter=open_q & Q(rectifications__deadline__lt=today)
+        ),
+    ).order_by(
+        "engagement__plan__community__street__name",
+        "engagement__plan__community__name",
+        "category__order",
+        "pk",
+    )
+
+
+def finding_list_categories(user: User) -> QuerySet[FindingCategory]:
+    """The categories of the districts whose communities the user sees (the filter's choices),
+    retired ones included (old findings keep them)."""
+    return FindingCategory.objects.filter(
+        district_id__in=communities_for_user(user).values("street__district_id")
+    ).order_by("district_id", "order", "name")

@@ -31,7 +31,10 @@ from ..permissions import access_engagement, access_finding, access_rectificatio
 from ..selectors.engagements import engagement_streets
 from ..selectors.findings import (
     RECTIFICATION_FILTERS,
+    FindingFilters,
     finding_categories_for,
+    finding_list_categories,
+    findings_for_user,
     overdue_days,
     rectification_counts,
     rectifications_for_user,
@@ -316,3 +319,27 @@ def rectification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "query": urlencode({k: v for k, v in {"state": state, "street": street}.items() if v}),
     }
     return render(request, "audits/findings/rectification_list.html", context)
+
+
+@require_GET
+@login_required
+def finding_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The findings of the audits in the user's scope, across communities, with the amounts and
+    the rectification items open and overdue; filters: street, category. The overview's
+    findings by category open it. A user who sees no community gets a 404."""
+    if not communities_for_user(request.user).exists():
+        raise OutOfScope
+    today = timezone.localdate()
+    filters = FindingFilters(
+        street=_int(request.GET.get("street")), category=_int(request.GET.get("category"))
+    )
+    rows = findings_for_user(request.user, filters, today=today)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": filters.as_query(),
+        "streets": engagement_streets(request.user),
+        "categories": finding_list_categories(request.user),
+    }
+    return render(request, "audits/findings/finding_list.html", context)

@@ -2,10 +2,10 @@
 
 The office reads its district, a street official their own streets, discipline and supervision
 the district; a leader (a community grant only), a member unit and anyone else get a 404. The
-numbers link to the list behind them: the audits by street and state, the handovers by street and
-state (due, overdue, done), the rectification items by state (the list has no street filter, so
-a street's figure opens every street's items), the unacknowledged refusals. The findings by
-category and the postings late or missing have no list of their own yet and are not linked.
+numbers link to the list behind them, filtered to exactly the rows counted: the audits by street
+and state, the postings late or missing by street (the audits list's postings filter), the
+rectification items by street and state, the handovers by street and state (due, overdue, done),
+the findings (all, and by category: the findings list), the unacknowledged refusals.
 """
 
 from typing import Any
@@ -52,11 +52,11 @@ def _row_cells(row: StreetRow) -> dict[str, Any]:
         ],
         "engagements": _cell(row.engagements, list_url("engagement-list", street=street)),
         "rectifications_open": _cell(
-            row.rectifications_open, list_url("rectification-list", state="open")
+            row.rectifications_open, list_url("rectification-list", state="open", street=street)
         ),
         "rectifications_overdue": _cell(
             row.rectifications_overdue,
-            list_url("rectification-list", state="overdue"),
+            list_url("rectification-list", state="overdue", street=street),
         ),
         "handovers_done": _cell(
             row.handovers_done, list_url("handover-list", state="done", street=street)
@@ -67,8 +67,12 @@ def _row_cells(row: StreetRow) -> dict[str, Any]:
         "handovers_overdue": _cell(
             row.handovers_overdue, list_url("handover-list", state="overdue", street=street)
         ),
-        "postings_late": _cell(row.postings_late, ""),
-        "postings_missing": _cell(row.postings_missing, ""),
+        "postings_late": _cell(
+            row.postings_late, list_url("engagement-list", posting="late", street=street)
+        ),
+        "postings_missing": _cell(
+            row.postings_missing, list_url("engagement-list", posting="missing", street=street)
+        ),
     }
 
 
@@ -94,7 +98,7 @@ def _charts(overview: Overview) -> dict[str, Any]:
                 "name": c["name"],
                 "value": c["count"],
                 "amount": float(c["amount"]),
-                "url": "",
+                "url": list_url("findings-list", category=c["category_id"]),
             }
             for c in overview.categories
         ],
@@ -119,7 +123,11 @@ def overview_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "state_labels": [labels[state] for state in STATES],
             "lines": [{"row": row, "cells": _row_cells(row)} for row in overview.rows],
             "total": _row_cells(overview.total),
-            "categories": [{**c, "url": ""} for c in overview.categories],
+            "categories": [
+                {**c, "url": list_url("findings-list", category=c["category_id"])}
+                for c in overview.categories
+            ],
+            "findings_url": list_url("findings-list"),
             "refusals_url": list_url("handover-refusal-list", state="unacknowledged"),
             "charts": _charts(overview),
         },

@@ -263,6 +263,10 @@ FINDINGS_ENTRIES: dict[str, Case] = {
     "audits:rectification-list": Case(
         expect=SCOPE_READERS, query=lambda world: (findings_world(world), "?state=overdue")[1]
     ),
+    "audits:findings-list": Case(
+        expect=SCOPE_READERS,
+        query=lambda world: f"?category={findings_world(world)['category'].pk}",
+    ),
     "audits:rectification-close": Case(
         expect=editors_of_community(FOUND, anonymous=LOGIN),
         method="post",
@@ -329,4 +333,5 @@ FINDINGS_GET_ENTRIES: dict[str, Case] = {
         expect=everyone(405, anonymous=405), method="post", kwargs=_pk("closed")
     ),
     "audits:rectification-list": Case(expect=everyone(405, anonymous=405), method="post"),
+    "audits:findings-list": Case(expect=everyone(405, anonymous=405), method="post"),
 }
