@@ -9,3 +9,12 @@ class DisciplineConfig(AppConfig):
 
     name = "discipline"
     verbose_name = _("discipline and supervision")
+
+    def ready(self) -> None:
+        # election never imports discipline: a candidate's page asks this hook for the
+        # substantiated reports against the candidate (its vetting)
+        from election.selectors.plan_parts import candidate_page_part_register
+
+        from .selectors.reports import candidate_cases_part
+
+        candidate_page_part_register(candidate_cases_part)

@@ -120,3 +120,53 @@ def event_communities(user: User) -> QuerySet[Community]:
     ):
         return Community.objects.none()
     return communities_for_user(user)
+
+
+# --- reports and cases: who opens, assigns and handles them ---------------------------------
+
+
+def discipline_officers(district: District) -> QuerySet[User]:
+    """The active discipline officers of a district (role `discipline` with a grant on it): the
+    people a case may be assigned to and a lead may be chosen from."""
+    from communities.models import DistrictUserObjectPermission
+
+    granted = DistrictUserObjectPermission.objects.filter(
+        content_object=district, permission__codename=DISTRICT_PERM
+    ).values("user_id")
+    return User.objects.filter(is_active=True, role=User.Role.DISCIPLINE, pk__in=granted).order_by(
+        "display_name", "username", "pk"
+    )
+
+
+def can_assign_cases(user: User, district_id: int) -> bool:
+    """Whether `user` opens cases and sets their officers in the district: a lead of the
+    district; while the district has no lead, any of its discipline officers (so that no report
+    waits for a lead to be named — 有报必查)."""
+    districts = discipline_districts(user).filter(pk=district_id)
+    if not districts.exists():
+        return False
+    leads = DisciplineLead.objects.filter(district_id=district_id)
+    return not leads.exists() or leads.filter(user=user).exists()
+
+
+def access_report_identity(user: User, pk: int) -> Report:
+    """A report whose identity, text, attachments and case entries `user` may see (an officer on
+    its case or a lead of its district); any other report is a 404, like another scope's."""
+    report = access_report(user, pk)
+    if not can_see_identity(user, report):
+        raise OutOfScope
+    return report
+
+
+def access_case(user: User, report_pk: int) -> Case:
+    """The case of a report, for an officer on it or a lead (404 otherwise, or without a case)."""
+    report = access_report_identity(user, report_pk)
+    case = Case.objects.filter(report=report).select_related("report").first()
+    if case is None:
+        raise OutOfScope
+    return case
+
+
+def lead_list_districts(user: User) -> QuerySet[District]:
+    """The districts whose discipline leads the user sets: the office (and a superuser)."""
+    return office_districts(user)

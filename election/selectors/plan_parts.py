@@ -57,3 +57,33 @@ def step_hand_edit_refusal(step: PlanStep) -> str:
         if reason := fn(step):
             return reason
     return ""
+
+
+# --- the candidate's page -------------------------------------------------------------------------
+# `candidate_page_part_register(fn)`: `fn(candidate, user) -> CandidatePagePart | None` adds a card
+# to a candidate's page (discipline: the substantiated reports against the candidate, for the
+# vetting). Keep it to a constant number of queries.
+
+
+@dataclass
+class CandidatePagePart:
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+CandidatePartFn = Callable[[Any, User], CandidatePagePart | None]
+
+_candidate_parts: list[CandidatePartFn] = []
+
+
+def candidate_page_part_register(fn: CandidatePartFn) -> CandidatePartFn:
+    """Register a part of the candidate page (registering the same function again is a no-op)."""
+    if fn not in _candidate_parts:
+        _candidate_parts.append(fn)
+    return fn
+
+
+def candidate_page_parts(candidate: Any, user: User) -> list[CandidatePagePart]:
+    parts = (fn(candidate, user) for fn in _candidate_parts)
+    return [p for p in parts if p is not None]

@@ -37,6 +37,7 @@ from ..selectors.candidates import (
     candidate_rows,
 )
 from ..selectors.dashboard import access_dashboard
+from ..selectors.plan_parts import candidate_page_parts
 from ..services.candidates import candidate_create, candidate_street_approve, candidate_update
 from ..services.candidates import candidate_withdraw as candidate_withdraw_service
 from ..services.review import (
@@ -194,6 +195,8 @@ def candidate_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         ),
         "withdraw_form": WithdrawForm(initial={"version": candidate.version}),
         "is_active": candidate.is_active,
+        # cards other apps add (discipline: substantiated reports against the candidate)
+        "candidate_parts": candidate_page_parts(candidate, user),
     }
     return render(request, "election/candidates/candidate_detail.html", context)
 

@@ -24,3 +24,8 @@ ENTRIES.update(SUPERVISION_ENTRIES)
 from tests.discipline.matrix_publicity import PUBLICITY_ENTRIES  # noqa: E402
 
 ENTRIES.update(PUBLICITY_ENTRIES)
+
+# the public reporting channel (绿色通道) and the receipt look-up
+from tests.discipline.matrix_public import PUBLIC_ENTRIES  # noqa: E402
+
+ENTRIES.update(PUBLIC_ENTRIES)
