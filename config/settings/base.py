@@ -183,6 +183,11 @@ IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=1_000)
 # imports waiting this long for their check or import task are enqueued again (a lost message)
 IMPORT_REQUEUE_AFTER_SECONDS = env.int("IMPORT_REQUEUE_AFTER_SECONDS", default=5 * 60)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# the public reporting form (绿色通道), per client address and hour: reports accepted, attempts
+# (valid or not) and receipt-code look-ups
+PUBLIC_REPORT_LIMIT = env.int("PUBLIC_REPORT_LIMIT", default=5)
+PUBLIC_REPORT_ATTEMPT_LIMIT = env.int("PUBLIC_REPORT_ATTEMPT_LIMIT", default=30)
+RECEIPT_LOOKUP_LIMIT = env.int("RECEIPT_LOOKUP_LIMIT", default=20)
 
 # --- cache, Celery ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
