@@ -22,8 +22,9 @@ from tests.factories import CommunityFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("dashboard")
-# the pages of every role, discipline and supervision counts (one query) included
-MAX_QUERIES = 13
+# the pages of every role, discipline and supervision counts (one query) and the office's banner
+# of unacknowledged major events (one query) included
+MAX_QUERIES = 14
 
 
 @pytest.fixture

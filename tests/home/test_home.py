@@ -18,8 +18,9 @@ from election.services.rollups import campaign_rollups_refresh
 from tests.factories import CommunityFactory, StreetFactory, UserFactory
 
 HOME = reverse("dashboard")
-# the pages of every role, discipline and supervision counts (one query) included
-MAX_QUERIES = 13
+# the pages of every role, discipline and supervision counts (one query) and the office's banner
+# of unacknowledged major events (one query) included
+MAX_QUERIES = 14
 
 
 @pytest.fixture
