@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from communities.importing.jobs import JobStatus
 from communities.models import District
 from core.models import TimeStampedModel
 
@@ -32,13 +33,8 @@ class AuditImport(TimeStampedModel):
         ENGAGEMENTS = "engagements", pgettext_lazy(CTX, "audit engagements")
         FINDINGS = "findings", pgettext_lazy(CTX, "audit findings")
 
-    class Status(models.TextChoices):
-        CHECKING = "checking", _("being checked")
-        PREVIEWED = "previewed", _("checked, waiting for confirmation")
-        QUEUED = "queued", _("waiting to be imported")
-        APPLYING = "applying", _("being imported")
-        APPLIED = "applied", _("imported")
-        FAILED = "failed", _("refused")
+    # the life of the job, shared with the other imports (communities.importing.jobs)
+    Status = JobStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     district = models.ForeignKey(

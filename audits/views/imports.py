@@ -11,14 +11,16 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from communities.exporters import XLSX_CONTENT_TYPE
+from communities.importing.pages import job_page
 from communities.models import District, Street
 from communities.permissions import OutOfScope, streets_for_user
 from core.http import AuthenticatedHttpRequest
@@ -34,7 +36,6 @@ from ..importing.services import (
 from ..models_imports import AuditImport
 from ..permissions import audit_districts
 
-POLL_SECONDS = 1
 RECENT = 10
 Kind = AuditImport.Kind
 Status = AuditImport.Status
@@ -100,38 +101,26 @@ def _kind(kind: str) -> str:
 # --- pages ------------------------------------------------------------------------------------
 
 
-def _progress(audit_import: AuditImport) -> int:
-    if audit_import.status == Status.APPLYING:
-        cached = cache.get(progress_cache_key(audit_import.pk))
-        if isinstance(cached, int):
-            return max(audit_import.progress, cached)
-    return audit_import.progress
-
-
 def _page(audit_import: AuditImport) -> dict[str, Any]:
-    preview = audit_import.preview or {}
-    columns = PREVIEW_COLUMNS[audit_import.kind]
-    rows = [
-        {"row": row.get("row"), "cells": [(title, row.get(key, "")) for key, title in columns]}
-        for row in preview.get("rows", [])
-    ]
-    problems = audit_import.row_errors or []
-    problem_count = preview.get("problem_count", len(problems))
-    row_count = preview.get("row_count", 0)
-    return {
-        "audit_import": audit_import,
-        "titles": [title for _key, title in columns],
-        "rows": rows,
-        "row_count": row_count,
-        "problems": problems,
-        "problem_count": problem_count,
-        "problems_not_listed": max(0, problem_count - len(problems)),
-        "progress": _progress(audit_import),
-        "can_confirm": audit_import.status == Status.PREVIEWED
-        and not problem_count
-        and row_count > 0,
-        "poll_seconds": POLL_SECONDS,
-    }
+    context = job_page(
+        audit_import,
+        columns=PREVIEW_COLUMNS[audit_import.kind],
+        progress_cache_key=progress_cache_key,
+        status_url=reverse("audits:import-status", args=[audit_import.pk]),
+        upload_url=reverse("audits:import-upload", args=[audit_import.kind]),
+        scope_label=_("District"),
+        scope_text=" · ".join(
+            name
+            for name in (
+                audit_import.district.name,
+                audit_import.street.name if audit_import.street else "",
+                audit_import.get_kind_display(),
+            )
+            if name
+        ),
+    )
+    context.update({"audit_import": audit_import})
+    return context
 
 
 def _recent(user: User, district: District, street: Street | None, kind: str = "") -> list[Any]:
@@ -221,4 +210,4 @@ def import_detail(request: AuthenticatedHttpRequest, token: UUID) -> HttpRespons
 @login_required
 def import_status(request: AuthenticatedHttpRequest, token: UUID) -> HttpResponse:
     audit_import = access_audit_import(request.user, token)
-    return render(request, "audits/imports/_status.html", _page(audit_import))
+    return render(request, "imports/_job_status.html", _page(audit_import))

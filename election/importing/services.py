@@ -1,37 +1,24 @@
 """Writes of an election import: upload, the check task, confirmation, the import task.
 
-The same life as the community import (`communities/services/imports.py`): checking →
-previewed → queued → applying → applied, or failed from any of them; the check and the import
-run in Celery tasks that the page follows (`ElectionImport.progress`, and the cache while the
-import writes inside its transaction). Confirming queues the import under a row lock; the import
-task claims it with a conditional UPDATE, so of two deliveries only one writes. The rows are
-checked again against the campaign as it is then, and written in one transaction with
-`bulk_create_with_history` (user and reason "imported"): every row or none.
+The life of the job (checking → previewed → queued → applying → applied, or failed; the tasks,
+the claim, all or nothing) is the shared one of `communities.importing.jobs`; this module says
+how an election workbook is checked (against the campaign as it is then) and written
+(`bulk_create_with_history`, user and reason "imported").
 """
 
-import logging
-from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.files import File
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import pgettext
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import SecurityEvent, User
-from accounts.services import security_event_record
-from communities.importing import Problem, ProblemList, Progress
-from communities.importing.results import ImportFileError
+from accounts.models import User
+from communities.importing import Progress
+from communities.importing.jobs import PROGRESS_READ, ImportJobs
 from communities.models import Street
 from core.exceptions import DomainError
-from core.tasks import enqueue_on_commit
 from core.uploads import upload_name
 
 from ..models import Campaign, Candidate, CommitteeMember, ElectionImport
@@ -39,14 +26,8 @@ from .checks import Checked, campaign_check, results_record
 from .columns import CTX
 from .reading import workbook_read
 
-logger = logging.getLogger(__name__)
-
 HISTORY_REASON = "imported"
-PROGRESS_READ = 40  # the share of the progress bar taken by reading the file
 BATCH = 500  # rows per INSERT (and per progress report) of the writes
-PROBLEMS_QUOTED = 3
-FILES_KEPT = timedelta(days=1)
-PROBLEMS_STORED = 200
 
 Status = ElectionImport.Status
 Kind = ElectionImport.Kind
@@ -56,8 +37,40 @@ class ElectionImportError(DomainError):
     pass
 
 
-def progress_cache_key(import_id: Any) -> str:
-    return f"election-import:{import_id}:progress"
+def _check(election_import: ElectionImport, progress: Progress | None) -> Checked:
+    with election_import.file.open("rb") as file:
+        sheets, problems = workbook_read(file, election_import.kind, progress)
+    return campaign_check(election_import, sheets, problems)
+
+
+def _tasks() -> tuple[Any, Any]:
+    from ..tasks import election_import_apply_task, election_import_check_task
+
+    return election_import_check_task, election_import_apply_task
+
+
+JOBS = ImportJobs(
+    model=ElectionImport,
+    label="election import",
+    check=_check,
+    write=lambda job, records, by, progress: records_write(
+        job.kind, records, by=by, progress=progress
+    ),
+    checked_empty=lambda problems: Checked(problems=problems),
+    tasks=_tasks,
+    scope=lambda job: f"campaign:{job.campaign_id}",
+    conflict_message=pgettext(
+        CTX,
+        "Someone changed the campaign's records while the import ran; nothing was imported. "
+        "Upload the file again to check it.",
+    ),
+)
+
+progress_cache_key = JOBS.progress_cache_key
+election_import_check = JOBS.check_stored
+election_import_apply = JOBS.apply
+election_import_files_purge = JOBS.files_purge
+election_imports_requeue = JOBS.requeue
 
 
 @transaction.atomic
@@ -72,8 +85,6 @@ def election_import_create(
 ) -> ElectionImport:
     """Store an uploaded workbook and check it in a task (enqueued on commit); writes nothing
     else. `street` limits a street official's import to the communities it may edit."""
-    from ..tasks import election_import_check_task
-
     election_import = ElectionImport(
         campaign=campaign,
         kind=kind,
@@ -83,242 +94,15 @@ def election_import_create(
     )
     election_import.file.save("upload.xlsx", file, save=False)
     election_import.save()
-    security_event_record(
-        kind=SecurityEvent.Kind.IMPORT,
-        request=request,
-        user=by,
-        detail=f"uploaded election import {election_import.pk} ({kind}) for "
-        f"campaign:{campaign.pk} ({election_import.original_name})",
-    )
-    enqueue_on_commit(election_import_check_task, import_id=str(election_import.pk))
+    JOBS.created(election_import, by=by, request=request)
     return election_import
 
 
-def _stored(checked: Checked) -> dict[str, Any]:
-    return {
-        "row_count": len(checked.records),
-        "problem_count": checked.problems.count,
-        "rows": checked.shown if not checked.problems else [],
-    }
-
-
-def _row_errors(problems: ProblemList) -> list[dict[str, Any]]:
-    return [
-        {"row": p.row, "column": p.column, "message": p.message}
-        for p in problems.kept[:PROBLEMS_STORED]
-    ]
-
-
-def _check(election_import: ElectionImport, progress: Progress | None) -> Checked:
-    if not election_import.file:
-        raise ImportFileError(_("The uploaded file has been deleted; upload it again."))
-    with election_import.file.open("rb") as file:
-        sheets, problems = workbook_read(file, election_import.kind, progress)
-    checked = campaign_check(election_import, sheets, problems)
-    if not checked.records and not checked.problems:
-        checked.problems.add(Problem(pgettext(CTX, "The file holds no row to import.")))
-    return checked
-
-
-def election_import_check(*, import_id: str) -> None:
-    """Check an uploaded workbook and store the outcome (the check task): previewed when it can
-    be imported, failed with the problems by row and column otherwise (and the file deleted).
-    Stored only while the import is still being checked, so a second delivery does nothing."""
-    election_import = (
-        ElectionImport.objects.select_related("campaign", "created_by")
-        .filter(pk=import_id, status=Status.CHECKING)
-        .first()
-    )
-    if election_import is None:
-        return
-    checking = ElectionImport.objects.filter(pk=import_id, status=Status.CHECKING)
-
-    def progress(percent: int) -> None:
-        checking.update(progress=max(0, min(99, percent)), updated_at=timezone.now())
-
-    try:
-        checked = _check(election_import, progress)
-    except ImportFileError as e:
-        checked = Checked(problems=ProblemList.of(Problem(str(e))))
-    stored = checking.update(
-        status=Status.PREVIEWED if checked.is_ok else Status.FAILED,
-        preview=_stored(checked),
-        row_errors=_row_errors(checked.problems),
-        error="" if checked.is_ok else _refusal(checked.problems),
-        row_count=len(checked.records),
-        progress=100,
-        updated_at=timezone.now(),
-    )
-    if stored and not checked.is_ok:
-        _file_delete(import_id=import_id)
-
-
-@transaction.atomic
 def election_import_confirm(*, election_import: ElectionImport, by: User) -> ElectionImport:
     """Queue a checked import; the import task (enqueued on commit) writes its rows as `by`.
     Raises ElectionImportError, writing nothing, unless the import waits for confirmation."""
-    from ..tasks import election_import_apply_task
-
-    election_import = ElectionImport.objects.select_for_update().get(pk=election_import.pk)
-    if election_import.status == Status.APPLIED:
-        raise ElectionImportError(_("This file has already been imported; nothing was done."))
-    if election_import.status in (Status.QUEUED, Status.APPLYING):
-        raise ElectionImportError(_("This file is already being imported; nothing was done."))
-    if election_import.status == Status.CHECKING:
-        raise ElectionImportError(_("The file is still being checked; wait for the result."))
-    if election_import.status != Status.PREVIEWED:
-        raise ElectionImportError(
-            _("This import was refused; correct the file and upload it again.")
-        )
-    election_import.status = Status.QUEUED
-    election_import.confirmed_by = by
-    election_import.progress = 0
-    election_import.error = ""
-    election_import.save(
-        update_fields=["status", "confirmed_by", "progress", "error", "updated_at"]
-    )
-    enqueue_on_commit(election_import_apply_task, import_id=str(election_import.pk))
-    return election_import
-
-
-def _claim(import_id: str) -> datetime | None:
-    now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimable = Q(status=Status.QUEUED) | Q(status=Status.APPLYING, started_at__lt=stale_before)
-    claimed = ElectionImport.objects.filter(claimable, pk=import_id).update(
-        status=Status.APPLYING, started_at=now, progress=0, error="", updated_at=now
-    )
-    return now if claimed else None
-
-
-def _progress_callback(import_id: str, claimed_at: datetime) -> Progress:
-    """Reading the file: on the import's row. Writing (inside the transaction): in the cache."""
-    mine = ElectionImport.objects.filter(
-        pk=import_id, status=Status.APPLYING, started_at=claimed_at
-    )
-    key = progress_cache_key(import_id)
-    last = [-1]
-
-    def progress(percent: int) -> None:
-        value = max(0, min(99, percent))
-        if value <= last[0]:
-            return
-        last[0] = value
-        if value <= PROGRESS_READ:
-            mine.update(progress=value)
-        else:
-            cache.set(key, value, timeout=settings.CELERY_TASK_TIME_LIMIT)
-
-    return progress
-
-
-def _refusal(problems: ProblemList) -> str:
-    summary = ngettext(
-        "The file has %(count)s problem; nothing was imported.",
-        "The file has %(count)s problems; nothing was imported.",
-        problems.count,
-    ) % {"count": problems.count}
-    return "\n".join([summary, *(p.message for p in problems.kept[:PROBLEMS_QUOTED])])
-
-
-def _fail(import_id: str, claimed_at: datetime, message: str) -> None:
-    ElectionImport.objects.filter(
-        pk=import_id, status=Status.APPLYING, started_at=claimed_at
-    ).update(status=Status.FAILED, error=message[:4000], updated_at=timezone.now())
-
-
-def election_import_apply(*, import_id: str) -> None:
-    """Import a confirmed workbook exactly once (the body of `election_import_apply_task`): all
-    its rows as the user who confirmed, history reason "imported", or none. Does nothing when the
-    import is not queued. An OperationalError puts it back in the queue for the task's retry."""
-    claimed_at = _claim(import_id)
-    if claimed_at is None:
-        return
-    progress = _progress_callback(import_id, claimed_at)
-    election_import = ElectionImport.objects.select_related("campaign", "created_by").get(
-        pk=import_id
-    )
-    try:
-        # read outside the transaction: the page sees this part of the progress
-        checked = _check(election_import, lambda percent: progress(percent * PROGRESS_READ // 100))
-        _apply(import_id, claimed_at, checked, progress)
-    except DomainError as e:
-        _fail(import_id, claimed_at, str(e))
-    except OperationalError:
-        ElectionImport.objects.filter(
-            pk=import_id, status=Status.APPLYING, started_at=claimed_at
-        ).update(status=Status.QUEUED)
-        raise
-    except Exception:
-        logger.exception("election import %s failed", import_id)
-        _fail(
-            import_id,
-            claimed_at,
-            _(
-                "The import stopped because of an unexpected error; nothing was imported. Try "
-                "again later, or ask the administrator to look at the server log."
-            ),
-        )
-    finally:
-        cache.delete(progress_cache_key(import_id))
-
-
-@transaction.atomic
-def _apply(import_id: str, claimed_at: datetime, checked: Checked, progress: Progress) -> None:
-    election_import = (
-        ElectionImport.objects.select_for_update(of=("self",))
-        .select_related("confirmed_by")
-        .filter(pk=import_id, status=Status.APPLYING, started_at=claimed_at)
-        .first()
-    )
-    if election_import is None:
-        return
-    by = election_import.confirmed_by
-    if not checked.problems:
-        try:
-            with transaction.atomic():
-                records_write(election_import.kind, checked.records, by=by, progress=progress)
-        except (IntegrityError, DomainError):
-            checked.problems.add(
-                Problem(
-                    pgettext(
-                        CTX,
-                        "Someone changed the campaign's records while the import ran; nothing "
-                        "was imported. Upload the file again to check it.",
-                    )
-                )
-            )
-    if checked.problems:
-        election_import.status = Status.FAILED
-        election_import.preview = _stored(checked)
-        election_import.row_errors = _row_errors(checked.problems)
-        election_import.error = _refusal(checked.problems)
-        election_import.save(
-            update_fields=["status", "preview", "row_errors", "error", "updated_at"]
-        )
-        return
-    election_import.status = Status.APPLIED
-    election_import.progress = 100
-    election_import.applied_at = timezone.now()
-    election_import.row_count = len(checked.records)
-    election_import.created_count = len(checked.records)
-    election_import.save(
-        update_fields=[
-            "status",
-            "progress",
-            "applied_at",
-            "row_count",
-            "created_count",
-            "updated_at",
-        ]
-    )
-    security_event_record(
-        kind=SecurityEvent.Kind.IMPORT,
-        user=by,
-        detail=f"applied election import {election_import.pk} ({election_import.kind}) to "
-        f"campaign:{election_import.campaign_id}: {len(checked.records)} records",
-    )
-    transaction.on_commit(partial(_file_delete, import_id=import_id))
+    job: ElectionImport = JOBS.confirm(job=election_import, by=by, error=ElectionImportError)
+    return job
 
 
 def records_write(
@@ -355,47 +139,3 @@ def records_write(
         else:
             results_record(chunk, by=by)
     return total
-
-
-def _file_delete(*, import_id: str) -> None:
-    election_import = ElectionImport.objects.filter(pk=import_id).exclude(file="").first()
-    if election_import is None:
-        return
-    election_import.file.delete(save=False)
-    ElectionImport.objects.filter(pk=import_id).update(file="")
-
-
-def election_import_files_purge(*, now: datetime | None = None) -> int:
-    """Delete the uploads of imports done, failed or abandoned more than FILES_KEPT ago."""
-    now = now or timezone.now()
-    old = (
-        ElectionImport.objects.exclude(file="")
-        .exclude(status__in=[Status.QUEUED, Status.APPLYING])
-        .filter(updated_at__lt=now - FILES_KEPT)
-    )
-    purged = 0
-    for import_id in old.values_list("pk", flat=True).iterator():
-        _file_delete(import_id=str(import_id))
-        purged += 1
-    return purged
-
-
-def election_imports_requeue(*, now: datetime | None = None) -> int:
-    """Enqueue again the tasks of imports that waited too long for theirs (lost messages)."""
-    from ..tasks import election_import_apply_task, election_import_check_task
-
-    now = now or timezone.now()
-    waited = now - timedelta(seconds=settings.IMPORT_REQUEUE_AFTER_SECONDS)
-    stale_applying = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    lost = ElectionImport.objects.filter(
-        Q(status__in=[Status.CHECKING, Status.QUEUED], updated_at__lt=waited)
-        | Q(status=Status.APPLYING, started_at__lt=stale_applying)
-    ).values_list("pk", "status")
-    enqueued = 0
-    for import_id, status in lost.iterator():
-        task = (
-            election_import_check_task if status == Status.CHECKING else election_import_apply_task
-        )
-        enqueue_on_commit(task, import_id=str(import_id))
-        enqueued += 1
-    return enqueued

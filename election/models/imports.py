@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from communities.importing.jobs import JobStatus
 from core.models import TimeStampedModel
 
 from .campaigns import Campaign
@@ -34,13 +35,8 @@ class ElectionImport(TimeStampedModel):
         RESULTS = "results", pgettext_lazy(CTX, "election results")
         PREVIOUS_TERM = "previous_term", pgettext_lazy(CTX, "previous term's members")
 
-    class Status(models.TextChoices):
-        CHECKING = "checking", _("being checked")
-        PREVIEWED = "previewed", _("checked, waiting for confirmation")
-        QUEUED = "queued", _("waiting to be imported")
-        APPLYING = "applying", _("being imported")
-        APPLIED = "applied", _("imported")
-        FAILED = "failed", _("refused")
+    # the life of the job, shared with the other imports (communities.importing.jobs)
+    Status = JobStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     campaign = models.ForeignKey(

@@ -11,10 +11,10 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import User
 from communities.exporters import XLSX_CONTENT_TYPE
 from communities.importing import workbook_check
+from communities.importing.pages import job_page
 from communities.importing.results import ImportFileError
 from communities.models import Street
 from communities.permissions import OutOfScope, districts_for_user, streets_for_user
@@ -40,7 +41,6 @@ from ..importing.services import (
 from ..models import Campaign, ElectionImport
 from ..permissions import campaigns_for_user
 
-POLL_SECONDS = 1
 RECENT = 10
 Kind = ElectionImport.Kind
 Status = ElectionImport.Status
@@ -150,39 +150,20 @@ def access_election_import(user: User, pk: UUID) -> ElectionImport:
 # --- pages ------------------------------------------------------------------------------------
 
 
-def _progress(election_import: ElectionImport) -> int:
-    if election_import.status == Status.APPLYING:
-        cached = cache.get(progress_cache_key(election_import.pk))
-        if isinstance(cached, int):
-            return max(election_import.progress, cached)
-    return election_import.progress
-
-
 def _page(election_import: ElectionImport) -> dict[str, Any]:
-    preview = election_import.preview or {}
-    columns = PREVIEW_COLUMNS[election_import.kind]
-    rows = [
-        {"row": row.get("row"), "cells": [(title, row.get(key, "")) for key, title in columns]}
-        for row in preview.get("rows", [])
-    ]
-    problems = election_import.row_errors or []
-    problem_count = preview.get("problem_count", len(problems))
-    row_count = preview.get("row_count", 0)
-    return {
-        "election_import": election_import,
-        "campaign": election_import.campaign,
-        "titles": [title for _key, title in columns],
-        "rows": rows,
-        "row_count": row_count,
-        "problems": problems,
-        "problem_count": problem_count,
-        "problems_not_listed": max(0, problem_count - len(problems)),
-        "progress": _progress(election_import),
-        "can_confirm": election_import.status == Status.PREVIEWED
-        and not problem_count
-        and row_count > 0,
-        "poll_seconds": POLL_SECONDS,
-    }
+    context = job_page(
+        election_import,
+        columns=PREVIEW_COLUMNS[election_import.kind],
+        progress_cache_key=progress_cache_key,
+        status_url=reverse("election:import-status", args=[election_import.pk]),
+        upload_url=reverse(
+            "election:import-upload", args=[election_import.campaign_id, election_import.kind]
+        ),
+        scope_label=_("Campaign"),
+        scope_text=f"{election_import.campaign.name} · {election_import.get_kind_display()}",
+    )
+    context.update({"election_import": election_import, "campaign": election_import.campaign})
+    return context
 
 
 @require_GET
@@ -272,4 +253,4 @@ def import_detail(request: AuthenticatedHttpRequest, token: UUID) -> HttpRespons
 @login_required
 def import_status(request: AuthenticatedHttpRequest, token: UUID) -> HttpResponse:
     election_import = access_election_import(request.user, token)
-    return render(request, "election/imports/_status.html", _page(election_import))
+    return render(request, "imports/_job_status.html", _page(election_import))
