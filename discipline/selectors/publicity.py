@@ -29,6 +29,8 @@ from ..permissions import office_districts
 
 EDIT_PERM = "change_community"
 COUNTS = PublicityTally.COUNTS
+# how many campaigns the publicity page offers to switch between
+CHOICES = 12
 
 
 def count_label(name: str) -> str:
@@ -55,6 +57,11 @@ def campaign_current(user: User, pk: int | None) -> Campaign | None:
             raise OutOfScope
         return campaign
     return campaigns.filter(status=Campaign.Status.RUNNING).order_by("district__name", "pk").first()
+
+
+def campaign_choices(user: User) -> list[Campaign]:
+    """The latest campaigns `user` reads, to switch between (one query)."""
+    return list(publicity_campaigns(user).order_by("-starts_on", "-pk")[:CHOICES])
 
 
 def running_campaigns(user: User) -> QuerySet[Campaign]:

@@ -38,7 +38,11 @@ def publicity(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not communities_for_user(request.user).exists():
         raise OutOfScope
     campaign = selectors.campaign_current(request.user, id_parse(request.GET.get("campaign", "")))
-    context: dict[str, object] = {"campaign": campaign, "labels": _labels()}
+    context: dict[str, object] = {
+        "campaign": campaign,
+        "labels": _labels(),
+        "campaigns": selectors.campaign_choices(request.user),
+    }
     if campaign is not None:
         street_pk = id_parse(request.GET.get("street", ""))
         streets = selectors.street_totals(request.user, campaign)

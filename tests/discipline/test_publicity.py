@@ -359,3 +359,37 @@ def test_another_districts_text_is_a_404(
         delete = reverse("discipline:publicity-document-delete", args=[document.pk])
         assert as_user(user).post(delete).status_code == 404
     assert PublicityDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_switching_to_a_past_campaign_shows_its_figures_read_only(
+    as_user: Any, office: Any, street: Street, community: Community, campaign: Campaign
+) -> None:
+    old = Campaign.objects.create(
+        district=campaign.district,
+        rule_set=campaign.rule_set,
+        name="Past campaign",
+        status=Campaign.Status.CLOSED,
+        starts_on=campaign.starts_on - timedelta(days=2000),
+        election_on=campaign.starts_on - timedelta(days=1900),
+        party_election_on=campaign.starts_on - timedelta(days=1910),
+    )
+    PublicityTally.objects.create(campaign=old, community=community, handbooks=4321)
+    client = as_user(office)
+    page = client.get(reverse("discipline:publicity")).content.decode()
+    assert f"?campaign={old.pk}" in page and "4321" not in page
+    page = client.get(
+        reverse("discipline:publicity"), {"campaign": old.pk, "street": street.pk}
+    ).content.decode()
+    assert "4321" in page
+    # a past campaign's tallies are not edited
+    assert reverse("discipline:publicity-tally", args=[community.pk]) not in page
+
+
+def test_another_districts_campaign_is_a_404(as_user: Any, street_official: Any) -> None:
+    from tests.factories import DistrictFactory, StreetFactory
+
+    far = DistrictFactory(name="Far", code="far")
+    CommunityFactory(street=StreetFactory(district=far, name="Far St"))
+    url = reverse("discipline:publicity")
+    response = as_user(street_official).get(url, {"campaign": running_campaign(far).pk})
+    assert response.status_code == 404

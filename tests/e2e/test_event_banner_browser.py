@@ -42,3 +42,38 @@ def test_street_official_files_an_event_and_the_office_acknowledges_it(
     event = MajorEvent.objects.get()
     assert event.acknowledged_at is not None
     assert event.handling == "Police called; ballot box recovered."
+
+
+def test_publicity_page_fits_a_phone(
+    phone: Any, live_server: Any, street_official: Any, community: Any, tmp_path: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from discipline.models import PublicityTally
+    from election.models import Campaign, RuleSet
+
+    rules = RuleSet.objects.create(code="publicity-e2e", version=1, name="Publicity e2e")
+    today = timezone.localdate()
+    Campaign.objects.create(
+        district=community.street.district,
+        rule_set=rules,
+        name="Campaign",
+        status=Campaign.Status.RUNNING,
+        starts_on=today - timedelta(days=30),
+        election_on=today + timedelta(days=40),
+        party_election_on=today + timedelta(days=30),
+    )
+    sign_in(phone, live_server, "street1")
+    phone.goto(f"{live_server.url}/discipline/publicity/?street={community.street_id}")
+    phone.locator(f"#community-{community.pk} a").click()
+    phone.fill("#id_handbooks", "120")
+    phone.fill("#id_posters", "8")
+    phone.click("main form button[type=submit]")
+    assert "统计数已保存" in phone.content()
+    # the wide tables scroll inside their card, the page itself fits the phone
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(tmp_path / "publicity-390.png"), full_page=True)
+    tally = PublicityTally.objects.get()
+    assert (tally.handbooks, tally.posters) == (120, 8)
