@@ -144,6 +144,18 @@ def _summary(ctx: dict[str, Any]) -> Rows:
         yield [ctx["headings"][section["key"]], section["note"] if section["pending"] else ""]
         for f in section["figures"]:
             yield [f["label"], _dash(f["value"])]
+    # counts only: a reporter's identity never enters the report
+    for key in ("discipline", "supervision"):
+        section = ctx.get(key)
+        if section:
+            yield [ctx["headings"][key], ""]
+            for f in section["figures"]:
+                yield [f["label"], f["value"]]
+    events = ctx.get("events")
+    if events:
+        yield [ctx["headings"]["events"], ""]
+        yield [_("Major events this week"), events["count"]]
+        yield [_("Major events not acknowledged"), events["open"]]
 
 
 def _sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
@@ -309,6 +321,7 @@ def _sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
             for r in ctx["audits"]["rows"]
         ),
     )
+    yield from _discipline_sheets(ctx)
     yield Sheet(
         _("Appendix"),
         [
@@ -417,6 +430,52 @@ def _candidate_sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
             (
                 [r["label"], *[Pct(v) if r["pct"] else _dash(v) for v in r["values"]]]
                 for r in statistics["rows"]
+            ),
+        )
+
+
+def _discipline_sheets(ctx: dict[str, Any]) -> Iterator[Sheet]:
+    """Reports by category (counts only) and the week's major events (titles, never the facts)."""
+    discipline = ctx.get("discipline")
+    if discipline and discipline["categories"]:
+        yield Sheet(
+            _("Reports by category"),
+            [
+                _("Category"),
+                _("Reports received"),
+                _("Reports investigated"),
+                _("Reports substantiated"),
+                _("Cases closed"),
+            ],
+            (
+                [c["label"], c["received"], c["investigated"], c["substantiated"], c["concluded"]]
+                for c in discipline["categories"]
+            ),
+        )
+    events = ctx.get("events")
+    if events and events["rows"]:
+        yield Sheet(
+            _("Major events"),
+            [
+                _("Event"),
+                _("Street"),
+                _("Community"),
+                _("Severity"),
+                _("Occurred"),
+                _("Acknowledged on"),
+                _("Hours to acknowledge"),
+            ],
+            (
+                [
+                    e["title"],
+                    e["street"],
+                    e["community"],
+                    e["severity"],
+                    e["occurred_at"].replace(tzinfo=None),
+                    e["acknowledged_at"].replace(tzinfo=None) if e["acknowledged_at"] else "",
+                    _dash(e["hours_to_acknowledge"]),
+                ]
+                for e in events["rows"]
             ),
         )
 

@@ -6,8 +6,8 @@ This module assembles the report (`report_context`); `sections.py` computes each
 `snapshot.snapshot_take` (one read transaction, a few aggregates over the steps, never the steps
 row by row); the sections are then built from that one snapshot, so they agree with each other.
 Long lists (behind schedule, red flags, seat warnings) are capped, with their full count. The
-report never holds a reporter's identity: the discipline section carries counts only, and nothing
-here reads a discipline record (there is none yet).
+report never holds a reporter's identity: the discipline section carries counts only
+(discipline.py reads no identity field nor a report's text), and the major events their titles.
 """
 
 from datetime import date, timedelta
@@ -22,8 +22,9 @@ from election.models import Campaign
 
 from . import sections, snapshot
 
-# the sections whose records live in apps that do not exist yet, in report order
-PENDING_SECTIONS = ("vetting", "discipline", "supervision", "events")
+# the sections that say "not yet recorded" until their records exist, in report order (vetting
+# until the campaign has candidates)
+PENDING_SECTIONS = ("vetting",)
 # the sections shown only when they have something: the elections held, the statistics table
 OPTIONAL_SECTIONS = ("results", "statistics")
 
@@ -88,27 +89,14 @@ def _headings(shown: frozenset[str] = frozenset()) -> dict[str, str]:
 
 
 def _pending_sections(recorded: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
-    """The sections of apps still to come: each a title and the "not yet recorded" line.
-
-    When an app arrives, its section gets `rows`/`figures` here and `pending` becomes False; the
-    templates and the workbook already show whatever a section carries. A section whose records
-    exist (`recorded`: vetting once the campaign has candidates) is its own, not listed here.
+    """The sections whose records do not exist yet: each a title and the "not yet recorded"
+    line. A section whose records exist (`recorded`: vetting once the campaign has candidates)
+    is its own, not listed here.
     """
     titles = {
         "vetting": _("Candidate vetting"),
-        "discipline": _("Discipline"),
-        "supervision": _("Supervision findings and rectifications"),
-        "events": _("Major events of the week"),
     }
-    # counts only, by construction: a reporter's identity never enters the report
-    figures = {
-        "discipline": [
-            _("Reports received"),
-            _("Reports investigated"),
-            _("Reports substantiated"),
-            _("Cases closed"),
-        ],
-    }
+    figures: dict[str, list[str]] = {}
     note = _("Not yet recorded in the system.")
     return [
         {
@@ -133,10 +121,11 @@ def report_context(
     report restricts every figure and list to the street. Without a running campaign in the
     district, the context says so (`campaign` None) and carries no figures. Read-only; a fixed
     number of queries whatever the size of the district (thirteen, and those of the candidates'
-    figures: candidates.py), every figure from one snapshot (snapshot.py). The vetting section
-    is the report's own once the campaign has candidates; the results and the statistics table
-    come (and are numbered) once an election is recorded. Raises ValueError for a week that
-    does not exist.
+    figures: candidates.py, and of discipline: discipline.py), every figure from one snapshot
+    (snapshot.py). The vetting section is the report's own once the campaign has candidates;
+    the results and the statistics table come (and are numbered) once an election is recorded;
+    discipline, supervision and the major events are always shown. Raises ValueError for a
+    week that does not exist.
     """
     week_start, week_end = week_range(iso_year, iso_week)
     today = timezone.localdate()
@@ -206,6 +195,9 @@ def report_context(
         survey=sections.survey(snap),
         seats=sections.seat_warnings(snap, appendix),
         audits=sections.audits_handovers(snap),
+        discipline=sections.discipline(snap),
+        supervision=sections.supervision(snap),
+        events=sections.events(snap),
         change=sections.change(snap, headline),
         appendix=appendix,
     )

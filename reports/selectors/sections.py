@@ -15,6 +15,7 @@ from audits.models import Engagement
 from election.models import SeatRule
 from election.selectors.campaigns import FAR_ABOVE_MEDIAN_FACTOR, SURVEY_SUMS
 
+from .discipline import EVENTS_LIMIT
 from .snapshot import RED_FLAGS_LIMIT, PlanStageCount, ReportSnapshot
 
 BEHIND_SCHEDULE_LIMIT = 50
@@ -487,4 +488,77 @@ def statistics(snap: ReportSnapshot) -> dict[str, Any] | None:
         "rows": rows,
         "streets": streets,
         "as_of": table.as_of,
+    }
+
+
+def _figures(rows: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
+    return [{"key": key, "label": label, "value": value} for key, label, value in rows]
+
+
+def discipline(snap: ReportSnapshot) -> dict[str, Any]:
+    """Reports and cases (counts only, never an identity: discipline.py), and per category."""
+    d = snap.discipline
+    r = d.reports if d is not None else {}
+    figures = _figures(
+        [
+            ("received", _("Reports received"), r.get("received", 0)),
+            ("received_week", _("Reports received this week"), r.get("received_week", 0)),
+            ("online", _("Reports from the public form"), r.get("online", 0)),
+            ("investigated", _("Reports investigated"), r.get("investigated", 0)),
+            ("substantiated", _("Reports substantiated"), r.get("substantiated", 0)),
+            ("concluded", _("Cases closed"), r.get("concluded", 0)),
+            (
+                "reports_overdue",
+                _("Reports with no case opened in time"),
+                r.get("reports_overdue", 0),
+            ),
+            ("cases_overdue", _("Cases overdue"), r.get("cases_overdue", 0)),
+        ]
+    )
+    return {
+        "figures": figures,
+        "categories": list(d.categories) if d is not None else [],
+        "as_of": snap.as_of,
+    }
+
+
+def supervision(snap: ReportSnapshot) -> dict[str, Any]:
+    """Inspections (weekly and joint), their findings, the rectification orders."""
+    d = snap.discipline
+    ins = d.inspections if d is not None else {}
+    fin = d.findings if d is not None else {}
+    ords = d.orders if d is not None else {}
+    figures = _figures(
+        [
+            ("inspections", _("Inspections held"), ins.get("total", 0)),
+            ("inspections_week", _("Inspections held this week"), ins.get("week", 0)),
+            ("weekly", _("Weekly inspections"), ins.get("weekly", 0)),
+            ("joint", _("Joint inspections"), ins.get("joint", 0)),
+            ("findings", _("Inspection findings"), fin.get("total", 0)),
+            ("findings_week", _("Inspection findings this week"), fin.get("week", 0)),
+            ("orders", _("Rectification orders"), ords.get("total", 0)),
+            ("orders_open", _("Rectification orders open"), ords.get("open", 0)),
+            ("orders_overdue", _("Rectification orders overdue"), ords.get("overdue", 0)),
+            ("orders_closed", _("Rectification orders closed"), ords.get("closed", 0)),
+            (
+                "orders_closed_week",
+                _("Rectification orders closed this week"),
+                ords.get("closed_week", 0),
+            ),
+        ]
+    )
+    return {"figures": figures, "as_of": snap.as_of}
+
+
+def events(snap: ReportSnapshot) -> dict[str, Any]:
+    """The week's major events (title, place, severity, when, acknowledged), capped, with their
+    number and the events not acknowledged as of the report's day."""
+    d = snap.discipline
+    counts = d.events_counts if d is not None else {}
+    return {
+        "rows": list(d.events) if d is not None else [],
+        "count": counts.get("week", 0),
+        "serious": counts.get("serious_week", 0),
+        "open": counts.get("open", 0),
+        "limit": EVENTS_LIMIT,
     }

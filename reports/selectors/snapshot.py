@@ -41,6 +41,7 @@ from election.selectors.campaigns import SURVEY_SUMS
 
 from . import audits as audit_reads
 from . import candidates as candidate_reads
+from . import discipline as discipline_reads
 
 # list caps: the report stays readable (and its PDF fast) in a district of thousands
 RED_FLAGS_LIMIT = 50
@@ -93,6 +94,8 @@ class ReportSnapshot:
     candidates: "candidate_reads.CandidateFigures | None" = None
     # the departure audits' records and the handovers (audits.py)
     audits: "audit_reads.AuditFigures | None" = None
+    # reports and cases, supervision, major events (discipline.py)
+    discipline: "discipline_reads.DisciplineFigures | None" = None
 
 
 @contextmanager
@@ -387,9 +390,9 @@ def snapshot_take(
     """Read everything the report of `campaign` (district, or one street) shows, at one moment.
 
     Eleven queries whatever the size of the district, and those of the candidates' figures
-    (candidates.py) and of the audits (audits.py), in one read transaction (see the module's
-    docstring); no write. The list of red steps is capped (RED_FLAGS_LIMIT); their number is
-    counted with the other figures.
+    (candidates.py), of the audits (audits.py) and of discipline (discipline.py), in one read
+    transaction (see the module's docstring); no write. The list of red steps is capped
+    (RED_FLAGS_LIMIT); their number is counted with the other figures.
     """
     with _one_read():
         stages = [
@@ -411,6 +414,9 @@ def snapshot_take(
         previous, previous_on = _previous(campaign, street, steps, as_of=as_of)
         candidates = candidate_reads.candidate_figures(campaign, street, as_of=as_of)
         audits = audit_reads.audit_figures(campaign, street, as_of=as_of)
+        discipline = discipline_reads.discipline_figures(
+            district, street, week_start=week_start, as_of=as_of
+        )
     street_names = {r["street_id"]: r["street"] for r in communities}
     return ReportSnapshot(
         as_of=as_of,
@@ -430,4 +436,5 @@ def snapshot_take(
         previous_on=previous_on,
         candidates=candidates,
         audits=audits,
+        discipline=discipline,
     )

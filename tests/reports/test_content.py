@@ -91,13 +91,11 @@ def test_context_of_the_office_covers_the_district(
     # the handover stage of the small rules is the "audits and handovers" section
     assert [r["step"] for r in ctx["audits"]["rows"]] == ["Handover"]
     assert ctx["audits"]["rows"][0]["overdue"] == 1
-    assert {s["key"] for s in ctx["pending_sections"]} == {
-        "vetting",
-        "discipline",
-        "supervision",
-        "events",
-    }
+    # vetting waits for candidates; discipline, supervision and events are the report's own
+    assert {s["key"] for s in ctx["pending_sections"]} == {"vetting"}
     assert all(s["pending"] and s["note"] for s in ctx["pending_sections"])
+    assert ctx["discipline"]["figures"][0]["value"] == 0
+    assert ctx["events"]["rows"] == []
     # last week's snapshot: 0 done, 0 red
     change = {r["label"]: r for r in ctx["change"]["rows"]}
     assert ctx["change"]["has_previous"]
@@ -118,11 +116,12 @@ def test_context_of_a_street_holds_only_its_communities(
 
 def test_discipline_section_holds_counts_only(district: Any, started: Campaign) -> None:
     ctx = _context(district)
-    discipline = ctx["pending"]["discipline"]
+    discipline = ctx["discipline"]
 
     # counts, never a person: no field of the report can carry a reporter's identity
-    assert set(discipline) == {"key", "title", "pending", "note", "figures", "rows"}
-    assert all(set(f) == {"label", "value"} for f in discipline["figures"])
+    assert set(discipline) == {"figures", "categories", "as_of"}
+    assert all(set(f) == {"key", "label", "value"} for f in discipline["figures"])
+    assert all(isinstance(f["value"], int) for f in discipline["figures"])
 
 
 def test_context_costs_the_same_queries_at_two_sizes(
