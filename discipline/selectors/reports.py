@@ -42,7 +42,9 @@ class ReportFilters:
     state: str = ""
     category: str = ""
     street: int | None = None
-    overdue: bool = False
+    # "1": no case opened in time or the case past its due day; "report": only the former;
+    # "case": only the latter
+    overdue: str = ""
 
     def query(self) -> str:
         parts = []
@@ -53,8 +55,11 @@ class ReportFilters:
         if self.street:
             parts.append(f"street={self.street}")
         if self.overdue:
-            parts.append("overdue=1")
+            parts.append(f"overdue={self.overdue}")
         return "&".join(parts)
+
+
+OVERDUE_FILTERS = ("1", "report", "case")
 
 
 def report_filters_parse(params: Any) -> ReportFilters:
@@ -62,11 +67,12 @@ def report_filters_parse(params: Any) -> ReportFilters:
     state = params.get("state", "")
     category = params.get("category", "")
     street = params.get("street", "")
+    overdue = params.get("overdue", "")
     return ReportFilters(
         state=state if state in Report.State.values else "",
         category=category if category in Report.Category.values else "",
         street=int(street) if street.isascii() and street.isdigit() and len(street) < 18 else None,
-        overdue=params.get("overdue") == "1",
+        overdue=overdue if overdue in OVERDUE_FILTERS else "",
     )
 
 
@@ -103,7 +109,11 @@ def reports_list(user: User, *, filters: ReportFilters, today: date) -> QuerySet
         reports = reports.filter(category=filters.category)
     if filters.street:
         reports = reports.filter(community__street_id=filters.street)
-    if filters.overdue:
+    if filters.overdue == "report":
+        reports = reports.filter(report_overdue_q(today))
+    elif filters.overdue == "case":
+        reports = reports.filter(case_overdue_q(today, prefix="case__"))
+    elif filters.overdue:
         reports = reports.filter(overdue_q(today))
     return reports.order_by("-received_at", "-pk")
 

@@ -351,8 +351,11 @@ def lead_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     districts = list(lead_list_districts(request.user).order_by("name", "pk"))
     if not districts:
         raise OutOfScope
-    chosen = id_parse(request.POST.get("district") or request.GET.get("district") or "")
-    district = next((d for d in districts if d.pk == chosen), districts[0])
+    raw = request.POST.get("district") or request.GET.get("district") or ""
+    chosen = id_parse(raw)
+    district = next((d for d in districts if d.pk == chosen), None if raw else districts[0])
+    if district is None:
+        raise OutOfScope  # another district's leads do not exist for this office
     officers = discipline_officers(district)
     form = LeadForm(request.POST or None, officers=officers)
     if request.method == "POST":
