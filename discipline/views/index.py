@@ -1,10 +1,12 @@
 """The discipline and supervision landing page (`discipline:index`, /discipline/).
 
-For the district's readers: the office, the discipline officers, the supervision team (and a
-superuser). A card per part of the work — reports and cases, the public form, inspections,
-rectification orders, joint meetings, publicity, major events, the discipline leads — each with
-its counts and a link to its list. A card is shown only when its page exists and the role may
-open it. Anyone else gets a 404. One query for the counts (discipline.selectors.dashboard).
+For whoever sees a community or reads a district: a card per part of the work — reports and
+cases, the public form, inspections, rectification orders, joint meetings, publicity, major
+events, the discipline leads — with a link to its list, shown only when the page exists and the
+user may open it (the same checks as the pages). The district's readers (the office, the
+discipline officers, the supervision team, a superuser) see every part's counts; a street
+official or a leader the major events not acknowledged. Anyone else gets a 404. One query for
+the counts (discipline.selectors.dashboard) and four for the reach.
 """
 
 from dataclasses import dataclass
@@ -18,14 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
+from communities.permissions import communities_for_user
 from core.http import AuthenticatedHttpRequest, OutOfScope
 
+from ..permissions import lead_list_districts, reading_districts
 from ..selectors.dashboard import DisciplineCounts, discipline_counts
-
-# the roles that read the district's discipline and supervision work as a whole
-READER_ROLES = (User.Role.OFFICE, User.Role.DISCIPLINE, User.Role.SUPERVISOR)
-# the roles that see the page of the discipline leads
-LEAD_LIST_ROLES = (User.Role.OFFICE, User.Role.DISCIPLINE)
+from ..selectors.events import event_reach
 
 
 def url_or_empty(name: str) -> str:
@@ -52,96 +52,141 @@ class Card:
     figures: list[Figure]
 
 
-def index_cards(user: User, counts: DisciplineCounts) -> list[Card]:
-    """The cards of the page for `user`, in the order of the work; only existing pages."""
+@dataclass(frozen=True)
+class Reach:
+    """Which parts' pages the user may open (the same checks as those pages)."""
+
+    communities: bool  # reports, inspections, orders, publicity
+    districts: bool  # joint meetings
+    events: bool
+    leads: bool
+
+
+def reach_of(user: User) -> Reach:
+    return Reach(
+        communities=communities_for_user(user).exists(),
+        districts=reading_districts(user).exists(),
+        events=event_reach(user),
+        leads=lead_list_districts(user).exists(),
+    )
+
+
+def index_cards(reach: Reach, counts: DisciplineCounts) -> list[Card]:
+    """The cards of the page, in the order of the work: only the pages that exist and that the
+    user may open. A district's reader sees every count; anyone else the major events only."""
     c = counts
+    full = counts.reads_district
+
+    def figures(*rows: Figure) -> list[Figure]:
+        return list(rows) if full else []
+
     cards = [
-        Card(
-            "reports",
-            _("Reports and cases"),
-            _("Every report is investigated: received, verified, investigated, concluded."),
-            url_or_empty("reports"),
-            [
-                Figure(_("Reports received"), c.reports),
-                Figure(_("No case opened in time"), c.reports_overdue, alert=True),
-                Figure(_("Cases open"), c.cases_open),
-                Figure(_("Cases overdue"), c.cases_overdue, alert=True),
-            ],
+        (
+            reach.communities,
+            Card(
+                "reports",
+                _("Reports and cases"),
+                _("Every report is investigated: received, verified, investigated, concluded."),
+                url_or_empty("reports"),
+                figures(
+                    Figure(_("Reports received"), c.reports),
+                    Figure(_("No case opened in time"), c.reports_overdue, alert=True),
+                    Figure(_("Cases open"), c.cases_open),
+                    Figure(_("Cases overdue"), c.cases_overdue, alert=True),
+                ),
+            ),
         ),
-        Card(
-            "public",
-            _("Public report form"),
-            _("The public reports here without signing in and gets a receipt code."),
-            url_or_empty("public-report"),
-            [],
+        (
+            True,
+            Card(
+                "public",
+                _("Public report form"),
+                _("The public reports here without signing in and gets a receipt code."),
+                url_or_empty("public-report"),
+                [],
+            ),
         ),
-        Card(
-            "inspections",
-            _("Inspections"),
-            _("Weekly inspections of the supervision team and joint inspections."),
-            url_or_empty("inspections"),
-            [Figure(_("Inspections"), c.inspections)],
+        (
+            reach.communities,
+            Card(
+                "inspections",
+                _("Inspections"),
+                _("Weekly inspections of the supervision team and joint inspections."),
+                url_or_empty("inspections"),
+                figures(Figure(_("Inspections"), c.inspections)),
+            ),
         ),
-        Card(
-            "orders",
-            _("Rectification orders"),
-            _("What the inspections found must be put right by its deadline."),
-            url_or_empty("orders"),
-            [
-                Figure(_("Open"), c.orders_open),
-                Figure(_("Overdue"), c.orders_overdue, alert=True),
-            ],
+        (
+            reach.communities,
+            Card(
+                "orders",
+                _("Rectification orders"),
+                _("What the inspections found must be put right by its deadline."),
+                url_or_empty("orders"),
+                figures(
+                    Figure(_("Open"), c.orders_open),
+                    Figure(_("Overdue"), c.orders_overdue, alert=True),
+                ),
+            ),
         ),
-        Card(
-            "meetings",
-            _("Joint meetings"),
-            _("Meetings of the member units and their decisions, followed up."),
-            url_or_empty("meetings"),
-            [
-                Figure(_("Meetings"), c.meetings),
-                Figure(_("Decisions open"), c.decisions_open),
-                Figure(_("Decisions overdue"), c.decisions_overdue, alert=True),
-            ],
+        (
+            reach.districts,
+            Card(
+                "meetings",
+                _("Joint meetings"),
+                _("Meetings of the member units and their decisions, followed up."),
+                url_or_empty("meetings"),
+                figures(
+                    Figure(_("Meetings"), c.meetings),
+                    Figure(_("Decisions open"), c.decisions_open),
+                    Figure(_("Decisions overdue"), c.decisions_overdue, alert=True),
+                ),
+            ),
         ),
-        Card(
-            "publicity",
-            _("Publicity of the discipline rules"),
-            _("The discipline texts and each community's publicity figures."),
-            url_or_empty("publicity"),
-            [Figure(_("Discipline texts"), c.documents)],
+        (
+            reach.communities,
+            Card(
+                "publicity",
+                _("Publicity of the discipline rules"),
+                _("The discipline texts and each community's publicity figures."),
+                url_or_empty("publicity"),
+                figures(Figure(_("Discipline texts"), c.documents)),
+            ),
         ),
-        Card(
-            "events",
-            _("Major events"),
-            _("Major events and important information, until the office acknowledges them."),
-            url_or_empty("events"),
-            [Figure(_("Not acknowledged"), c.events_open, alert=True)],
+        (
+            reach.events,
+            Card(
+                "events",
+                _("Major events"),
+                _("Major events and important information, until the office acknowledges them."),
+                url_or_empty("events"),
+                [Figure(_("Not acknowledged"), c.events_open, alert=True)],
+            ),
         ),
-    ]
-    if user.is_superuser or user.role in LEAD_LIST_ROLES:
-        cards.append(
+        (
+            reach.leads,
             Card(
                 "leads",
                 _("Discipline leads"),
                 _("The discipline officers who lead the district's discipline work."),
                 url_or_empty("lead-list"),
-                [Figure(_("Leads"), c.leads)],
-            )
-        )
-    return [card for card in cards if card.url]
+                figures(Figure(_("Leads"), c.leads)),
+            ),
+        ),
+    ]
+    return [card for shown, card in cards if shown and card.url]
 
 
 @require_GET
 @login_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_superuser or user.role in READER_ROLES):
+    reach = reach_of(user)
+    if not (reach.communities or reach.districts):
         raise OutOfScope
     counts = discipline_counts(user, today=timezone.localdate())
-    if not counts.reads_district:
-        raise OutOfScope
     return render(
         request,
         "discipline/index.html",
-        {"counts": counts, "cards": index_cards(user, counts)},
+        {"counts": counts, "cards": index_cards(reach, counts)},
     )

@@ -40,9 +40,31 @@ def test_readers_get_the_page_with_the_districts_counts(
         assert card.url and card.url in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ["street_official", "leader", "member_unit_user", "outsider"])
-def test_anyone_else_gets_a_404(role: str, request: Any, as_user: Any) -> None:
-    assert as_user(request.getfixturevalue(role)).get(INDEX).status_code == 404
+def test_a_member_unit_without_a_grant_gets_a_404(as_user: Any, member_unit_user: Any) -> None:
+    assert as_user(member_unit_user).get(INDEX).status_code == 404
+
+
+def test_a_street_official_sees_the_parts_of_their_communities_without_the_districts_counts(
+    as_user: Any, street_official: Any, records: Any
+) -> None:
+    response = as_user(street_official).get(INDEX)
+
+    assert response.status_code == 200
+    cards = {card.key: card for card in response.context["cards"]}
+    # the district's meetings and leads are not theirs; no district count is shown
+    assert "meetings" not in cards and "leads" not in cards
+    assert all(not card.figures for key, card in cards.items() if key != "events")
+    if "events" in cards:
+        assert [f.value for f in cards["events"].figures] == [1]
+
+
+def test_only_the_office_has_the_leads_card(
+    as_user: Any, office: Any, discipline: Any, records: Any
+) -> None:
+    office_cards = {c.key for c in as_user(office).get(INDEX).context["cards"]}
+    discipline_cards = {c.key for c in as_user(discipline).get(INDEX).context["cards"]}
+    assert "leads" not in discipline_cards
+    assert "meetings" in discipline_cards or "meetings" not in office_cards
 
 
 def test_the_page_never_shows_a_reporters_identity(
