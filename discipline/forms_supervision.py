@@ -52,6 +52,7 @@ class InspectionForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg
             .select_related("street")
             .order_by("street__name", "name")
         )
+        communities.required = False  # the service says which are missing, in its words
         communities.label_from_instance = lambda c: f"{c.street.name} · {c.name}"  # type: ignore[method-assign,assignment]
 
     def _post_clean(self) -> None:
@@ -124,6 +125,7 @@ class MeetingForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
         assert isinstance(units, forms.ModelMultipleChoiceField)  # noqa: S101
         units.queryset = _units()
         units.widget.attrs["class"] = "form-check-input"
+        units.required = False  # the service says which are missing, in its words
         if districts is None:
             # an edit: the meeting stays in its district
             del self.fields["district"]

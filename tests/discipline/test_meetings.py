@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.exceptions import ConflictError
 from discipline.models import JointMeeting, MeetingDecision
 from discipline.services.meetings import MeetingError, decision_add, decision_follow_up
+from discipline.services.supervision import SupervisionError
 from tests.discipline.matrix_supervision import PDF, supervision_world
 from tests.url_matrix import World
 
@@ -118,7 +119,7 @@ def test_a_decision_is_followed_up_until_done(records: Any, office: Any, as_user
     page = as_user(office).get(reverse("discipline:meeting-detail", args=[meeting.pk]))
     assert OVERDUE.findall(page.content.decode()) == ["逾期 2 天"]
 
-    with pytest.raises(MeetingError, match="不能晚于今天"):
+    with pytest.raises(SupervisionError, match="不能晚于今天"):
         decision_follow_up(
             decision=decision,
             version=decision.version,
