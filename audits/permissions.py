@@ -10,7 +10,15 @@ from communities.models import District
 from communities.permissions import OutOfScope, districts_for_user
 from election.permissions import plans_for_user
 
-from .models import AuditFirm, Engagement, Finding, FindingCategory, Handover, Rectification
+from .models import (
+    AuditFirm,
+    Engagement,
+    Finding,
+    FindingCategory,
+    Handover,
+    Posting,
+    Rectification,
+)
 
 
 def engagements_for_user(user: User, *, perm: str = "view_community") -> QuerySet[Engagement]:
@@ -51,6 +59,19 @@ def access_rectification(user: User, pk: int, *, perm: str = "view_community") -
     if item is None:
         raise OutOfScope
     return item
+
+
+def access_posting(user: User, pk: int, *, perm: str = "view_community") -> Posting:
+    posting = (
+        Posting.objects.filter(
+            pk=pk, engagement__in=engagements_for_user(user, perm=perm).values("pk")
+        )
+        .select_related("engagement__plan__community__street", "notice")
+        .first()
+    )
+    if posting is None:
+        raise OutOfScope
+    return posting
 
 
 def handovers_for_user(user: User, *, perm: str = "view_community") -> QuerySet[Handover]:

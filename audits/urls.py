@@ -60,6 +60,7 @@ urlpatterns += [
     ),
     path("findings/", finding_views.finding_list, name="findings-list"),
     path("findings/<id:pk>/edit/", finding_views.finding_edit, name="finding-edit"),
+    path("findings/<id:pk>/delete/", finding_views.finding_delete_view, name="finding-delete"),
     path(
         "findings/<id:pk>/rectifications/new/",
         finding_views.rectification_add_view,
@@ -79,6 +80,7 @@ urlpatterns += [
     path(
         "engagements/<id:pk>/posting/", posting_views.engagement_posting, name="engagement-posting"
     ),
+    path("postings/<id:pk>/delete/", posting_views.posting_delete_view, name="posting-delete"),
     path("categories/", category_views.category_list, name="category-list"),
     path("categories/<id:pk>/edit/", category_views.category_edit, name="category-edit"),
     path("categories/<id:pk>/move/", category_views.category_move_view, name="category-move"),

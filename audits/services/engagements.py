@@ -214,6 +214,11 @@ def _state(engagement: Engagement) -> str:
     return Engagement.State.ENGAGED
 
 
+def state_from_dates(engagement: Engagement) -> str:
+    """The state an engagement's dates give it, whether or not its results are posted."""
+    return _state(Engagement(**{f: getattr(engagement, f) for f in DATE_FIELDS}))
+
+
 def dates_check(values: dict[str, Any]) -> None:
     """The dates in their order, none to come; a later one needs the ones before it."""
 

@@ -302,3 +302,32 @@ def rectification_close(
     item._change_reason = "rectification closed"  # type: ignore[attr-defined]
     item.save()
     return item
+
+
+@transaction.atomic
+def finding_delete(*, finding: Finding, version: int, by: User) -> None:
+    """Delete a finding recorded by mistake, with its rectification items if none is closed.
+
+    Raises ConflictError if someone saved the finding since `version`, FindingError if one of
+    its rectification items is closed (its close-out is a record to keep: the finding stays).
+    Open items go with the finding. History, for the finding and each item, records who
+    deleted them, with reason "finding deleted"."""
+    _engagement_lock(finding.engagement)
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.version != version:
+        raise _stale(Finding)
+    items = list(Rectification.objects.select_for_update().filter(finding=finding))
+    if any(item.closed_on is not None for item in items):
+        raise FindingError(
+            _(
+                "A rectification item of this finding is closed; a finding with a closed "
+                "item cannot be deleted."
+            )
+        )
+    for item in items:
+        item._history_user = by  # type: ignore[attr-defined]
+        item._change_reason = "finding deleted"  # type: ignore[attr-defined]
+        item.delete()
+    finding._history_user = by  # type: ignore[attr-defined]
+    finding._change_reason = "finding deleted"  # type: ignore[attr-defined]
+    finding.delete()

@@ -18,9 +18,10 @@ from accounts.models import User
 from core.exceptions import DomainError
 from election.models import CommunityPlan, PlanStep
 from election.services.notices import notice_add
-from election.services.plans import plan_refresh, step_update
+from election.services.plans import plan_refresh, stage_check_open, step_lock, step_update
 
 from ..models import Engagement, Posting
+from .engagements import state_from_dates
 
 POSTING_STEP = "audit-posting"
 
@@ -114,3 +115,43 @@ def posting_step_reasons(
             )
         ]
     }
+
+
+@transaction.atomic
+def posting_delete(*, posting: Posting, by: User) -> Engagement:
+    """Delete a posting recorded by mistake, with its public notice.
+
+    Raises PlanError if the step's stage is closed. The engagement is no longer posted when it
+    has no posting left (its state follows its dates again); the plan's `audit-posting` step
+    goes back to in progress when no notice is left on it, and the plan is recomputed either
+    way (the step may turn red). History of the posting, its notice and the engagement records
+    who deleted it, with reason "posting deleted". Returns the engagement."""
+    engagement = Engagement.objects.select_for_update(of=("self",)).get(pk=posting.engagement_id)
+    posting = Posting.objects.select_for_update().select_related("notice").get(pk=posting.pk)
+    notice = posting.notice
+    step = step_lock(notice.step_id)
+    stage_check_open(step.stage)
+    posting._history_user = by  # type: ignore[attr-defined]
+    posting._change_reason = "posting deleted"  # type: ignore[attr-defined]
+    posting.delete()
+    notice._history_user = by  # type: ignore[attr-defined]
+    notice._change_reason = "posting deleted"  # type: ignore[attr-defined]
+    notice.delete()
+    if engagement.state == Engagement.State.POSTED and not engagement.postings.exists():
+        engagement.state = state_from_dates(engagement)
+        engagement.version += 1
+        engagement._history_user = by  # type: ignore[attr-defined]
+        engagement._change_reason = "posting deleted"  # type: ignore[attr-defined]
+        engagement.save(update_fields=["state", "version", "updated_at"])
+    step.refresh_from_db()
+    if step.status == PlanStep.Status.DONE and not step.notices.exists():
+        step_update(
+            step=step,
+            version=step.version,
+            data={"status": PlanStep.Status.IN_PROGRESS, "done_on": None},
+            by=by,
+            reason="posting deleted",
+        )
+    else:
+        plan_refresh(plan=engagement.plan, by=by)
+    return engagement

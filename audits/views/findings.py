@@ -46,6 +46,7 @@ from ..services.files import file_response
 from ..services.findings import (
     categories_ensure,
     finding_add,
+    finding_delete,
     finding_update,
     rectification_add,
     rectification_close,
@@ -343,3 +344,47 @@ def finding_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "categories": finding_list_categories(request.user),
     }
     return render(request, "audits/findings/finding_list.html", context)
+
+
+class DeleteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def finding_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET: ask to confirm deleting a finding (its editors). POST: delete it with its open
+    rectification items; refused, with the reason, when one of its items is closed."""
+    finding = access_finding(request.user, pk, perm=EDIT)
+    engagement = finding.engagement
+    back = _findings_url(engagement.pk)
+    if request.method == "POST":
+        form = DeleteForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ConflictError(_("Reload the page and try again."))
+            finding_delete(finding=finding, version=form.cleaned_data["version"], by=request.user)
+        except DomainError as e:
+            messages.error(request, str(e))
+            return redirect(back + f"#finding-{finding.pk}")
+        messages.success(request, _("Finding deleted."))
+        return redirect(back)
+    items = list(finding.rectifications.order_by("deadline", "pk"))
+    context = {
+        "engagement": engagement,
+        "plan": engagement.plan,
+        "title": _("Delete this finding?"),
+        "what": f"{finding.category.name} · {finding.description}",
+        "version": finding.version,
+        "refused": any(item.closed_on is not None for item in items),
+        "refusal": _(
+            "A rectification item of this finding is closed; a finding with a closed item "
+            "cannot be deleted."
+        ),
+        "consequence": _("Its %(count)s open rectification items are deleted with it.")
+        % {"count": len(items)}
+        if items
+        else "",
+        "back": back + f"#finding-{finding.pk}",
+    }
+    return render(request, "audits/findings/confirm_delete.html", context)

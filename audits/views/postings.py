@@ -20,9 +20,9 @@ from core.uploads import UploadField
 from election.forms import NOTICE_PLACES, DateInput
 from election.selectors import plan_can_edit
 
-from ..permissions import access_engagement
+from ..permissions import access_engagement, access_posting
 from ..selectors.findings import engagement_postings
-from ..services.postings import posting_add, posting_step
+from ..services.postings import posting_add, posting_delete, posting_step
 
 EDIT = "change_community"
 
@@ -79,3 +79,36 @@ def engagement_posting(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "places": NOTICE_PLACES,
     }
     return render(request, "audits/postings/engagement_posting.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def posting_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET: ask to confirm deleting a posting and its public notice (the audit's editors).
+    POST: delete them; the audit is no longer posted if it was its only posting."""
+    posting = access_posting(request.user, pk, perm=EDIT)
+    engagement = posting.engagement
+    back = reverse("audits:engagement-posting", args=[engagement.pk])
+    if request.method == "POST":
+        try:
+            posting_delete(posting=posting, by=request.user)
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Posting deleted."))
+        return redirect(back)
+    notice = posting.notice
+    context = {
+        "engagement": engagement,
+        "plan": engagement.plan,
+        "title": _("Delete this posting?"),
+        "what": f"{notice.title} · {notice.place} · {notice.posted_on:%Y-%m-%d}",
+        "version": None,
+        "refused": False,
+        "consequence": _(
+            "Its public notice is deleted with it; if it is the audit's only posting, the audit "
+            "is no longer posted and the plan's posting step is open again."
+        ),
+        "back": back,
+    }
+    return render(request, "audits/findings/confirm_delete.html", context)

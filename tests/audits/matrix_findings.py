@@ -23,8 +23,16 @@ from audits.models import (
     Rectification,
 )
 from audits.services.findings import categories_ensure
+from audits.services.postings import posting_add
 from communities.models import Community
-from election.models import Campaign, CommunityPlan, RuleSet, StageTemplate, StepTemplate
+from election.models import (
+    Campaign,
+    CommunityPlan,
+    PublicNotice,
+    RuleSet,
+    StageTemplate,
+    StepTemplate,
+)
 from election.services.plans import campaign_start
 from tests.url_matrix import (
     FOUND,
@@ -241,6 +249,51 @@ def _after_category_retired(world: World, role: str, response: Any) -> None:
     assert category.is_active == (not _saved(response)), role
 
 
+def _deletable(world: World) -> Finding:
+    """A finding of the world's audit with one open rectification item (made once per world)."""
+    if "deletable" not in world.extra:
+        records = findings_world(world)
+        finding = Finding.objects.create(
+            engagement=records["engagement"], category=records["category"], description="误录问题"
+        )
+        Rectification.objects.create(
+            finding=finding, action="误录事项", owner="会计", deadline=timezone.localdate()
+        )
+        world.extra["deletable"] = finding
+    found: Finding = world.extra["deletable"]
+    return found
+
+
+def _after_finding_deleted(world: World, role: str, response: Any) -> None:
+    finding = _deletable(world)
+    gone = not Finding.objects.filter(pk=finding.pk).exists()
+    assert gone == _saved(response), role
+    assert Rectification.objects.filter(action="误录事项").exists() == (not gone), role
+
+
+def _posting(world: World) -> Posting:
+    """The world's audit results posted today (made once per world)."""
+    if "posting" not in world.extra:
+        records = findings_world(world)
+        world.extra["posting"] = posting_add(
+            engagement=records["engagement"],
+            data={"posted_on": timezone.localdate(), "place": "居务公开栏"},
+            photo=None,
+            by=world.users["admin_user"],
+        )
+    found: Posting = world.extra["posting"]
+    return found
+
+
+def _after_posting_deleted(world: World, role: str, response: Any) -> None:
+    posting = _posting(world)
+    gone = not Posting.objects.filter(pk=posting.pk).exists()
+    assert gone == _saved(response), role
+    assert PublicNotice.objects.filter(pk=posting.notice_id).exists() == (not gone), role
+    engagement = Engagement.objects.get(pk=posting.engagement_id)
+    assert (engagement.state == Engagement.State.POSTED) == (not gone), role
+
+
 # every signed-in user who sees a community; a member unit sees none
 SCOPE_READERS = everyone(OK, member_unit_user=NOT_FOUND)
 
@@ -275,6 +328,19 @@ FINDINGS_ENTRIES: dict[str, Case] = {
         after=_after_item_closed,
     ),
     "audits:rectification-evidence": Case(expect=in_scope_of_community(OK), kwargs=_pk("closed")),
+    "audits:finding-delete": Case(
+        expect=editors_of_community(FOUND, anonymous=LOGIN),
+        method="post",
+        kwargs=lambda world: {"pk": _deletable(world).pk},
+        data=lambda world: {"version": _deletable(world).version},
+        after=_after_finding_deleted,
+    ),
+    "audits:posting-delete": Case(
+        expect=editors_of_community(FOUND, anonymous=LOGIN),
+        method="post",
+        kwargs=lambda world: {"pk": _posting(world).pk},
+        after=_after_posting_deleted,
+    ),
     "audits:engagement-posting": Case(
         expect=editors_of_community(FOUND, anonymous=LOGIN),
         method="post",
@@ -334,4 +400,10 @@ FINDINGS_GET_ENTRIES: dict[str, Case] = {
     ),
     "audits:rectification-list": Case(expect=everyone(405, anonymous=405), method="post"),
     "audits:findings-list": Case(expect=everyone(405, anonymous=405), method="post"),
+    "audits:finding-delete": Case(
+        expect=editors_of_community(OK), kwargs=lambda world: {"pk": _deletable(world).pk}
+    ),
+    "audits:posting-delete": Case(
+        expect=editors_of_community(OK), kwargs=lambda world: {"pk": _posting(world).pk}
+    ),
 }
