@@ -3,7 +3,8 @@
 Each app keeps its own demo data beside its code and builds it in one function, called here from
 the bottom of the house up: `accounts.demo` (the superuser, member units and demo accounts),
 `communities.demo` (the district 示范区, its streets and communities, and the accounts' grants),
-`election.demo` (the demo campaign), `audits.demo` (its audits and handovers) and `reports.demo`
+`election.demo` (the demo campaign), `audits.demo` (its audits and handovers), `discipline.demo`
+(publicity, reports and cases, inspections, a joint meeting, major events) and `reports.demo`
 (the archive). An app added later brings its own `demo.py` and one call here.
 
 Idempotent: each run only creates what is missing and resets the demo accounts to their role,
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 import accounts.demo
 import audits.demo
 import communities.demo
+import discipline.demo
 import election.demo
 import reports.demo
 from communities.models import Community
@@ -39,6 +41,9 @@ class Command(BaseCommand):
             site = communities.demo.demo_seed(users=people.users, by=admin)
             campaign_line = election.demo.demo_seed(district=site.district, today=today, by=admin)
             audits_line = audits.demo.demo_seed(district=site.district, today=today, by=admin)
+            discipline_line = discipline.demo.demo_seed(
+                district=site.district, today=today, by=admin
+            )
         district = site.district
         total = Community.objects.filter(street__district=district).count()
         self.stdout.write(
@@ -47,6 +52,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(campaign_line)
         self.stdout.write(audits_line)
+        self.stdout.write(discipline_line)
         # street reports for the streets of street1 and street2 only: about half a second a PDF
         self.stdout.write(
             reports.demo.demo_seed(district=district, streets=site.streets[:2], today=today)
