@@ -366,3 +366,24 @@ def test_a_member_unit_sees_no_supervision(
     assert client.get(reverse("discipline:inspections")).status_code == 404
     assert client.get(reverse("discipline:orders")).status_code == 404
     assert Community.objects.count() == 2
+
+
+def test_an_inspection_without_a_community_is_refused_in_words(
+    records: Any, office: Any, as_user: Any
+) -> None:
+    data = {"kind": "weekly", "held_on": today().isoformat(), "team": "空督查组"}
+    response = as_user(office).post(reverse("discipline:inspection-new"), data)
+    assert "请至少选择一个督查社区" in response.content.decode()
+    assert not Inspection.objects.filter(team="空督查组").exists()
+
+
+def test_a_leader_reads_an_order_without_the_close_button(
+    records: Any, leader: Any, street_official: Any, as_user: Any
+) -> None:
+    order = records["open_order"]
+    url = reverse("discipline:order-detail", args=[order.pk])
+    close = reverse("discipline:order-close", args=[order.pk])
+    page = as_user(leader).get(url).content.decode()
+    assert "更新公示栏" in page and "逾期 3 天" in page
+    assert close not in page
+    assert close in as_user(street_official).get(url).content.decode()
