@@ -1,7 +1,8 @@
 """The audits' part of the demo data (`manage.py seed_demo`, in the `demo` app): three audit
 firms, the district's finding categories, a departure audit of every planned community at the
 state its plan's audit steps show (a few plans voting late held back so that every state is
-there), findings with rectification items (some overdue, some closed), the postings of the results
+there), each with its audited officials (the outgoing director and members, with their posts;
+added to any audit that has none, so a later run fills in older demo data), findings with rectification items (some overdue, some closed), the postings of the results
 on the notice board (one posted too late for the rule set's lead time), and the handovers of the
 communities that have elected their committee (one overdue, with a refusal the office has not
 acknowledged).
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -27,6 +29,7 @@ from election.services.plans import committee_formed_on, plan_refresh
 from .models import (
     DEFAULT_FINDING_CATEGORIES,
     AuditFirm,
+    AuditSubject,
     Engagement,
     Finding,
     FindingCategory,
@@ -77,6 +80,7 @@ def demo_seed(*, district: District, today: date, by: User) -> str:
         return _("No running campaign: the demo audits are skipped.")
     if not Engagement.objects.filter(plan__campaign=campaign).exists():
         _build(campaign, today=today, by=by)
+    _subjects(campaign, today=today, by=by)
     engagements = Engagement.objects.filter(plan__campaign=campaign)
     return _(
         "Demo audits: %(audits)s audits by %(firms)s firms, %(findings)s findings, "
@@ -393,3 +397,82 @@ def _handovers(
         refusals, HandoverRefusal, default_user=by, default_change_reason=REASON
     )
     return changed
+
+
+# the posts of the audited officials, in the demo's words (the director first)
+SUBJECT_POSTS = {
+    "secretary": "党组织书记",
+    "director": "居委会主任",
+    "deputy_secretary": "党组织副书记",
+    "deputy_director": "居委会副主任",
+    "member": "居委会委员",
+}
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["建国", "秀英", "志强", "丽华", "卫东", "桂兰", "海燕", "国庆", "文斌", "春梅"]
+
+
+def _subjects(campaign: Campaign, *, today: date, by: User) -> int:
+    """Give every audit of the campaign without audited officials its outgoing officials with
+    their posts: the community's committee members the campaign replaces (or still in office),
+    the director and secretary first; a community without members on record gets a director
+    and two members with fictional names. Audits that have officials are left alone, so a
+    second run adds none. Returns how many were added."""
+    engagements = list(
+        Engagement.objects.filter(plan__campaign=campaign, subjects__isnull=True)
+        .select_related("plan")
+        .order_by("pk")
+    )
+    if not engagements:
+        return 0
+    members: dict[int, list[CommitteeMember]] = {}
+    for m in (
+        CommitteeMember.objects.filter(
+            committee__community_id__in={e.plan.community_id for e in engagements}
+        )
+        .exclude(elected_in=campaign)
+        .filter(Q(ended_in=campaign) | Q(ended_on__isnull=True))
+        .select_related("committee")
+        .order_by("committee__kind", "pk")
+    ):
+        members.setdefault(m.committee.community_id, []).append(m)
+    order = list(SUBJECT_POSTS)
+    term_start = today - timedelta(days=5 * 365)
+    rows: list[AuditSubject] = []
+    for e in engagements:
+        rng = random.Random(SEED + e.plan.community_id)  # noqa: S311 (demo data)
+        people = sorted(
+            members.get(e.plan.community_id, []),
+            key=lambda m: order.index(m.post) if m.post in order else len(order),
+        )
+        seen: set[tuple[str, str]] = set()
+        for m in people[:7]:
+            post = SUBJECT_POSTS.get(m.post, SUBJECT_POSTS["member"])
+            if (m.name, post) in seen:
+                continue
+            seen.add((m.name, post))
+            rows.append(
+                AuditSubject(
+                    engagement=e,
+                    name=m.name,
+                    post=post,
+                    term_started_on=m.started_on,
+                    term_ended_on=m.ended_on,
+                )
+            )
+        if people:
+            continue
+        for post in ("director", "member", "member"):
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+            while name in {n for n, _post in seen}:  # three different people
+                name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+            seen.add((name, SUBJECT_POSTS[post]))
+            rows.append(
+                AuditSubject(
+                    engagement=e,
+                    name=name,
+                    post=SUBJECT_POSTS[post],
+                    term_started_on=term_start,
+                )
+            )
+    bulk_create_with_history(rows, AuditSubject, default_user=by, default_change_reason=REASON)
+    return len(rows)
