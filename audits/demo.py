@@ -2,10 +2,10 @@
 firms, the district's finding categories, a departure audit of every planned community at the
 state its plan's audit steps show (a few plans voting late held back so that every state is
 there), each with its audited officials (the outgoing director and members, with their posts;
-added to any audit that has none, so a later run fills in older demo data), findings with rectification items (some overdue, some closed), the postings of the results
-on the notice board (one posted too late for the rule set's lead time), and the handovers of the
-communities that have elected their committee (one overdue, with a refusal the office has not
-acknowledged).
+added to any audit that has none, so a later run fills in older demo data), findings with
+rectification items (some overdue, some closed), the postings of the results on the notice board
+(one posted too late for the rule set's lead time), and the handovers of the communities that
+have elected their committee (one overdue, with a refusal the office has not acknowledged).
 
 Built once, with bulk writes that keep the history (reason "demo data"); the plans whose steps
 were changed are recomputed by the plan's engine, so the steps and the records agree. Fictional
