@@ -55,9 +55,13 @@ def supervision_world(world: World) -> dict[str, Any]:
     today = timezone.localdate()
     office = world.users["office"]
     units = [
-        # by name (unique): another part's helpers may have made the same unit
-        MemberUnit.objects.get_or_create(name=name, defaults={"code": code})[0]
-        for code, name in (("sv-jw", "纪委监委"), ("sv-mz", "民政局"), ("sv-ga", "公安分局"))
+        # by code, as the other parts' helpers do (they may have made the same unit)
+        MemberUnit.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in (
+            ("discipline-unit", "纪委监委"),
+            ("civil-affairs", "区民政局"),
+            ("police", "公安局"),
+        )
     ]
     inspection = Inspection.objects.create(
         district=world.district,
