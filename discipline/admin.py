@@ -86,3 +86,29 @@ class MajorEventAdmin(SimpleHistoryAdmin):
     list_display = ["title", "district", "severity", "occurred_at", "acknowledged_at"]
     list_filter = ["severity", "district"]
     readonly_fields = ["created_by", "acknowledged_by", "acknowledged_at"]
+
+
+# supervision: findings, rectification orders and meeting decisions (the files stay read-only:
+# they are checked on upload in the product)
+from .models import InspectionFinding, MeetingDecision, RectificationOrder  # noqa: E402
+
+
+@admin.register(InspectionFinding)
+class InspectionFindingAdmin(SimpleHistoryAdmin):
+    list_display = ["inspection", "community"]
+    list_filter = ["inspection__district"]
+    readonly_fields = ["created_by"]
+
+
+@admin.register(RectificationOrder)
+class RectificationOrderAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "owner", "due_on", "closed_on"]
+    list_filter = ["finding__inspection__district"]
+    readonly_fields = ["file", "file_name", "file_type", "created_by"]
+
+
+@admin.register(MeetingDecision)
+class MeetingDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "owner", "due_on", "done_on"]
+    list_filter = ["meeting__district"]
+    readonly_fields = ["created_by"]

@@ -387,3 +387,14 @@ def test_a_leader_reads_an_order_without_the_close_button(
     assert "更新公示栏" in page and "逾期 3 天" in page
     assert close not in page
     assert close in as_user(street_official).get(url).content.decode()
+
+
+def test_the_admin_lists_orders_findings_and_decisions(
+    records: Any, admin_user: Any, as_user: Any
+) -> None:
+    client = as_user(admin_user)
+    for model in ("rectificationorder", "inspectionfinding", "meetingdecision"):
+        response = client.get(reverse(f"admin:discipline_{model}_changelist"))
+        assert response.status_code == 200, model
+    page = client.get(reverse("admin:discipline_rectificationorder_changelist")).content.decode()
+    assert "更新公示栏" in page
