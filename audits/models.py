@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communities.models import District
-from core.models import TimeStampedModel
+from core.models import Recorded, TimeStampedModel
 from election.models import CommunityPlan, PublicNotice
 
 
@@ -106,7 +106,7 @@ DEFAULT_FINDING_CATEGORIES = [
 ]
 
 
-class Engagement(TimeStampedModel):
+class Engagement(Recorded):
     """One audit of one community's outgoing committee by one firm."""
 
     class Kind(models.TextChoices):
@@ -148,15 +148,6 @@ class Engagement(TimeStampedModel):
         _("funds audited (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -198,7 +189,7 @@ class AuditSubject(models.Model):
         return f"{self.name} · {self.post}"
 
 
-class Finding(TimeStampedModel):
+class Finding(Recorded):
     """A problem the audit report names."""
 
     engagement = models.ForeignKey(
@@ -215,15 +206,6 @@ class Finding(TimeStampedModel):
         _("amount involved (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     person = models.CharField(_("person concerned"), max_length=60, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -235,7 +217,7 @@ class Finding(TimeStampedModel):
         return f"{self.category}: {self.description[:30]}"
 
 
-class Rectification(TimeStampedModel):
+class Rectification(Recorded):
     """What must be put right for a finding, by whom and by when; closed with evidence."""
 
     finding = models.ForeignKey(
@@ -252,15 +234,6 @@ class Rectification(TimeStampedModel):
     evidence = models.FileField(_("close-out evidence"), upload_to=audit_file_path, blank=True)
     evidence_name = models.CharField(_("file name"), max_length=200, blank=True)
     evidence_type = models.CharField(_("file type"), max_length=60, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -298,7 +271,7 @@ class Posting(TimeStampedModel):
         return str(self.notice)
 
 
-class Handover(TimeStampedModel):
+class Handover(Recorded):
     """The outgoing committee's handover to the new one (移交), presided by the election
     committee and supervised by the street; due within the rule set's days (the plan's `handover`
     step) from the day the new committee was formed."""
@@ -324,15 +297,6 @@ class Handover(TimeStampedModel):
     inventory_name = models.CharField(_("file name"), max_length=200, blank=True)
     inventory_type = models.CharField(_("file type"), max_length=60, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -30,30 +30,13 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import MemberUnit
 from communities.models import Community, District
-from core.models import TimeStampedModel
+from core.models import Recorded, TimeStampedModel
 from election.models import Campaign, Candidate
 
 
 def discipline_file_path(instance: models.Model, filename: str) -> str:
     # never the user's file name (kept beside it): a random name no one can guess
     return f"discipline/{uuid.uuid4().hex}"
-
-
-class Recorded(TimeStampedModel):
-    """Who created a record, and its version for the optimistic lock of concurrent edits."""
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
-    class Meta:
-        abstract = True
 
 
 class StoredFile(models.Model):
