@@ -220,8 +220,15 @@ def test_a_reason_as_long_as_the_column_is_stored_whole(
 def test_the_history_columns_hold_the_longest_reason_a_form_accepts() -> None:
     from django.apps import apps
 
-    historical = [m for m in apps.get_models() if m.__name__.startswith("Historical")]
-    assert historical
+    # the history of many-to-many fields (a case's officers) has rows without a reason of their
+    # own: the reason is on the history row of the record they belong to
+    historical = [
+        m
+        for m in apps.get_models()
+        if m.__name__.startswith("Historical")
+        and any(f.name == "history_change_reason" for f in m._meta.get_fields())
+    ]
+    assert len(historical) > 20
     for model in historical:
         column = model._meta.get_field("history_change_reason")
         assert column.max_length is None or column.max_length >= REASON_MAX, model
