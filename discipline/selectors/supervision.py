@@ -17,7 +17,7 @@ from ..models import (
     MeetingDecision,
     RectificationOrder,
 )
-from ..permissions_supervision import (
+from ..permissions import (
     community_scope,
     inspections_for_user,
     meetings_for_user,

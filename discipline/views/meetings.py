@@ -17,12 +17,13 @@ from core.exceptions import ConflictError, DomainError
 from core.http import AuthenticatedHttpRequest
 
 from ..forms_supervision import DecisionFollowUpForm, DecisionForm, MeetingForm
-from ..permissions import office_districts, reading_districts
-from ..permissions_supervision import (
+from ..permissions import (
     access_decision,
     access_meeting,
     can_record_meetings,
     can_write_meeting,
+    office_districts,
+    reading_districts,
 )
 from ..selectors.supervision import meeting_decisions, meeting_list, overdue_days
 from ..services.files import file_response

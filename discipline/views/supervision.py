@@ -1,6 +1,6 @@
 """Pages of the supervision: the inspections (weekly and joint) with their findings, the
 rectification orders opened from a finding, their close-out with evidence, and the list of orders
-with the overdue ones flagged. Access rules: `discipline.permissions_supervision`."""
+with the overdue ones flagged. Access rules: `discipline.permissions`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,8 +19,7 @@ from core.http import AuthenticatedHttpRequest, id_parse
 
 from ..forms_supervision import FindingForm, InspectionForm, OrderCloseForm, OrderForm
 from ..models import Inspection
-from ..permissions import reading_districts, supervision_districts
-from ..permissions_supervision import (
+from ..permissions import (
     access_finding,
     access_inspection,
     access_order,
@@ -28,7 +27,9 @@ from ..permissions_supervision import (
     can_record_inspections,
     can_write_inspection,
     community_scope,
+    reading_districts,
     reads_whole,
+    supervision_districts,
 )
 from ..selectors.supervision import (
     ORDER_FILTERS,
