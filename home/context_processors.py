@@ -4,7 +4,7 @@ home pages (design.md §2), not in core."""
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -108,11 +108,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for key in keys:
         label, name = _NAV[key]
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            # a page of a part still being built: no entry until it exists
-            continue
+        url = reverse(name)
         active = current == url if url == "/" else current.startswith(url)
         items.append({"key": key, "label": label, "url": url, "active": active})
     # the user's own assignments (maybe none) stay one tap away in the account menu

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import pgettext
@@ -28,12 +28,8 @@ from ..selectors.overview import STATES, Overview, StreetRow, overview_scope, ov
 
 
 def list_url(name: str, **params: Any) -> str:
-    """The list `audits:<name>` filtered by `params` (empty ones left out), or "" while that
-    list does not exist."""
-    try:
-        base = reverse(f"audits:{name}")
-    except NoReverseMatch:
-        return ""
+    """The list `audits:<name>` filtered by `params` (empty ones left out)."""
+    base = reverse(f"audits:{name}")
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{base}?{query}" if query else base
 

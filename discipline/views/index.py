@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -28,12 +28,8 @@ from ..selectors.dashboard import DisciplineCounts, discipline_counts
 from ..selectors.events import event_reach
 
 
-def url_or_empty(name: str) -> str:
-    """The URL of `discipline:<name>`, or "" while that page does not exist."""
-    try:
-        return reverse(f"discipline:{name}")
-    except NoReverseMatch:
-        return ""
+def url_of(name: str) -> str:
+    return reverse(f"discipline:{name}")
 
 
 @dataclass(frozen=True)
@@ -72,7 +68,7 @@ def reach_of(user: User) -> Reach:
 
 
 def index_cards(reach: Reach, counts: DisciplineCounts) -> list[Card]:
-    """The cards of the page, in the order of the work: only the pages that exist and that the
+    """The cards of the page, in the order of the work: only the pages that the
     user may open. A district's reader sees every count; anyone else the major events only."""
     c = counts
     full = counts.reads_district
@@ -87,7 +83,7 @@ def index_cards(reach: Reach, counts: DisciplineCounts) -> list[Card]:
                 "reports",
                 _("Reports and cases"),
                 _("Every report is investigated: received, verified, investigated, concluded."),
-                url_or_empty("reports"),
+                url_of("reports"),
                 figures(
                     Figure(_("Reports received"), c.reports),
                     Figure(_("No case opened in time"), c.reports_overdue, alert=True),
@@ -102,7 +98,7 @@ def index_cards(reach: Reach, counts: DisciplineCounts) -> list[Card]:
                 "public",
                 _("Public report form"),
                 _("The public reports here without signing in and gets a receipt code."),
-                url_or_empty("public-report"),
+                url_of("public-report"),
                 [],
             ),
         ),
@@ -112,7 +108,7 @@ def index_cards(reach: Reach, counts: DisciplineCounts) -> list[Card]:
                 "inspections",
                 _("Inspections"),
                 _("Weekly inspections of the supervision team and joint inspections."),
-                url_or_empty("inspections"),
+                url_of("inspections"),
                 figures(Figure(_("Inspections"), c.inspections)),
             ),
         ),
@@ -122,7 +118,7 @@ def index_cards(reach: Reach, counts: DisciplineCounts) -> list[Card]:
                 "orders",
                 _("Rectification orders"),
                 _("What the inspections found must be put right by its deadline."),
-                url_or_empty("orders"),
+                url_of("orders"),
                 figures(
                     Figure(_("Open"), c.orders_open),
                     Figure(_("Overdue"), c.orders_overdue, alert=True),
@@ -135,7 +131,7 @@ def index_cards(reach: Reach, counts: DisciplineCounts) -> list[Card]:
                 "meetings",
                 _("Joint meetings"),
                 _("Meetings of the member units and their decisions, followed up."),
-                url_or_empty("meetings"),
+                url_of("meetings"),
                 figures(
                     Figure(_("Meetings"), c.meetings),
                     Figure(_("Decisions open"), c.decisions_open),
@@ -149,7 +145,7 @@ def index_cards(reach: Reach, counts: DisciplineCounts) -> list[Card]:
                 "publicity",
                 _("Publicity of the discipline rules"),
                 _("The discipline texts and each community's publicity figures."),
-                url_or_empty("publicity"),
+                url_of("publicity"),
                 figures(Figure(_("Discipline texts"), c.documents)),
             ),
         ),
@@ -159,7 +155,7 @@ def index_cards(reach: Reach, counts: DisciplineCounts) -> list[Card]:
                 "events",
                 _("Major events"),
                 _("Major events and important information, until the office acknowledges them."),
-                url_or_empty("events"),
+                url_of("events"),
                 [Figure(_("Not acknowledged"), c.events_open, alert=True)],
             ),
         ),
@@ -169,12 +165,12 @@ def index_cards(reach: Reach, counts: DisciplineCounts) -> list[Card]:
                 "leads",
                 _("Discipline leads"),
                 _("The discipline officers who lead the district's discipline work."),
-                url_or_empty("lead-list"),
+                url_of("lead-list"),
                 figures(Figure(_("Leads"), c.leads)),
             ),
         ),
     ]
-    return [card for shown, card in cards if shown and card.url]
+    return [card for shown, card in cards if shown]
 
 
 @require_GET

@@ -1,27 +1,22 @@
-"""`{% optional_url 'app:name' arg as var %}`: the URL, or "" when no such URL is defined.
-
-The home pages link to pages of other parts of the product (the candidate register, the joint
-review queue); a deployment without one of them shows the figure without its link instead of
-failing.
+"""`{% url_to 'app:name' arg as var %}`: the URL kept in a variable, like `{% url … as var %}`
+but failing loudly: Django's `{% url … as var %}` swallows a wrong name and leaves "" behind,
+which would hide a broken link on a home page.
 """
 
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 register = template.Library()
 
 
 @register.simple_tag
-def optional_url(name: str, *args: Any) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+def url_to(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
 
 
 @register.filter
 def with_query(url: str, query: str) -> str:
-    """`url?query`, or "" when there is no `url` (see `optional_url`)."""
-    return f"{url}?{query}" if url else ""
+    """`url?query`."""
+    return f"{url}?{query}"
