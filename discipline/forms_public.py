@@ -7,26 +7,23 @@ bots fill in (`website`) refuses the submission.
 """
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
-from core.exceptions import DomainError
 from core.forms import StyledFormMixin
 from core.http import id_parse
-from core.uploads import UploadField
 
+from .forms_reports import TEXT_MAX, ReportFieldsForm
 from .models import Report
-from .services.files import file_check
 from .services.reports import MAX_ATTACHMENTS
 
-TEXT_MAX = 5000
 # C0 control characters and DEL, except tab, line feed and carriage return
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -44,30 +41,6 @@ class PublicTextField(forms.CharField):
         return super().to_python(value)
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleUploadField(UploadField):
-    """Several files in one input; each goes through UploadField's checks."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf,.heic"})
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_ATTACHMENTS:
-            raise forms.ValidationError(
-                _("At most %(count)s files may be attached to a report."),
-                code="too_many",
-                params={"count": MAX_ATTACHMENTS},
-            )
-        return [super(MultipleUploadField, self).clean(f, initial) for f in files]
-
-
 def community_choices(communities: QuerySet[Community]) -> list[tuple[str, Any]]:
     """The communities grouped by district and street, for a select with optgroups."""
     groups: dict[str, list[tuple[int, str]]] = {}
@@ -79,37 +52,59 @@ def community_choices(communities: QuerySet[Community]) -> list[tuple[str, Any]]
     return [("", _("Please choose")), *groups.items()]
 
 
-class PublicReportForm(StyledFormMixin, forms.Form):
+# the reporter's own fields, whose text the public types: control characters removed first
+_TYPED = ("text", "reporter_name", "reporter_phone", "reporter_address")
+
+
+def _control_stripping(to_python: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def strip(value: Any) -> Any:
+        return to_python(control_strip(value) if isinstance(value, str) else value)
+
+    return strip
+
+
+class PublicReportForm(ReportFieldsForm):
+    """The report's fields (`ReportFieldsForm`) worded for the reporter, with a community chosen
+    from a grouped list, the name and phone required unless the report is anonymous, and a
+    hidden field for bots (`website`)."""
+
+    field_order = [
+        "community",
+        "category",
+        "text",
+        "anonymous",
+        "reporter_name",
+        "reporter_phone",
+        "reporter_address",
+        "attachments",
+        "website",
+    ]
+    labels = {
+        "category": _("What kind of misconduct"),
+        "text": _("What is being reported"),
+        "anonymous": _("Report anonymously"),
+        "reporter_name": _("Your name"),
+        "reporter_phone": _("Your phone"),
+        "reporter_address": _("Your address"),
+    }
+
     community = forms.ChoiceField(label=_("Community concerned"))
-    category = forms.ChoiceField(label=_("What kind of misconduct"), choices=())
-    text = PublicTextField(
-        label=_("What is being reported"),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("Say what is being reported.")},
-    )
-    anonymous = forms.BooleanField(label=_("Report anonymously"), required=False, initial=True)
-    reporter_name = PublicTextField(label=_("Your name"), max_length=60, required=False)
-    reporter_phone = PublicTextField(
-        label=_("Your phone"),
-        max_length=30,
-        required=False,
-        validators=[
-            RegexValidator(
-                r"^[0-9+\-() ]{5,30}$", _("Enter a phone number (digits, spaces, + and -).")
-            )
-        ],
-    )
-    reporter_address = PublicTextField(label=_("Your address"), max_length=200, required=False)
-    attachments = MultipleUploadField(
-        label=_("Photos or PDF files"),
-        required=False,
-    )
     # never shown to people (hidden by the page); bots fill every field in
     website = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args: Any, communities: QuerySet[Community], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # self.fields is this form's own copy: changing a field here changes no other form
+        for name in _TYPED:
+            field = self.fields[name]
+            field.to_python = _control_stripping(field.to_python)  # type: ignore[method-assign,assignment]
+        self.fields["anonymous"].initial = True
+        self.fields["reporter_phone"].validators.insert(
+            0,
+            RegexValidator(
+                r"^[0-9+\-() ]{5,30}$", _("Enter a phone number (digits, spaces, + and -).")
+            ),
+        )
         self.fields["text"].help_text = gettext(
             "Who did what, when and where; name the people concerned. At most %(max)s characters."
         ) % {"max": TEXT_MAX}
@@ -130,18 +125,6 @@ class PublicReportForm(StyledFormMixin, forms.Form):
         if community is None:
             raise forms.ValidationError(_("Choose the community from the list."), code="invalid")
         return community
-
-    def clean_attachments(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
-        errors = []
-        for upload in files:
-            try:
-                file_check(upload)
-            except DomainError as e:
-                errors.append(str(e))
-        if errors:
-            raise forms.ValidationError(errors)
-        return files
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -4,12 +4,13 @@ The services validate and save; these forms only parse what the officer typed an
 choices of the district (its communities, its candidates, its discipline officers).
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from communities.models import Community
@@ -31,7 +32,7 @@ STAFF_CHANNELS = [
 ]
 
 
-class _MultipleFileInput(forms.ClearableFileInput):
+class _MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
 
@@ -79,15 +80,15 @@ class _OfficerChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return str(obj)
 
 
-class StaffReportForm(StyledFormMixin, forms.Form):
-    community = _CommunityChoice(label=_("Community concerned"), queryset=Community.objects.none())
-    candidate = _CandidateChoice(
-        label=_("Candidate concerned"),
-        queryset=Candidate.objects.none(),
-        required=False,
-        help_text=_("Only if the report is about a candidate of that community."),
-    )
-    channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
+class ReportFieldsForm(StyledFormMixin, forms.Form):
+    """The fields of a report, whoever enters it: what is reported, its category, the reporter
+    and the attachments. The staff's form below and the public form
+    (`forms_public.PublicReportForm`) extend it with their own community field, their own
+    wording (`labels`) and their own extras."""
+
+    # the label of a field, where a form words it its own way
+    labels: ClassVar[dict[str, StrOrPromise]] = {}
+
     category = forms.ChoiceField(label=_("Category"), choices=Report.Category.choices)
     anonymous = forms.BooleanField(label=_("The reporter stays anonymous"), required=False)
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=60, required=False)
@@ -106,6 +107,35 @@ class StaffReportForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("Up to %(count)s photos or PDF files.") % {"count": MAX_ATTACHMENTS},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in self.labels.items():
+            self.fields[name].label = label
+
+
+class StaffReportForm(ReportFieldsForm):
+    field_order = [
+        "community",
+        "candidate",
+        "channel",
+        "category",
+        "anonymous",
+        "reporter_name",
+        "reporter_phone",
+        "reporter_address",
+        "text",
+        "attachments",
+    ]
+
+    community = _CommunityChoice(label=_("Community concerned"), queryset=Community.objects.none())
+    candidate = _CandidateChoice(
+        label=_("Candidate concerned"),
+        queryset=Candidate.objects.none(),
+        required=False,
+        help_text=_("Only if the report is about a candidate of that community."),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
 
     def __init__(
         self,
