@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import District
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import DomainError
+from core.locking import locked, save_changes, stale
 from core.uploads import upload_name
 from election.models import Campaign, CommunityPlan, PlanStep
 from election.services.plans import step_update
@@ -47,16 +48,6 @@ STEP_DATES = {
 
 class AuditError(DomainError):
     pass
-
-
-def _stale(what: str) -> ConflictError:
-    return ConflictError(
-        _(
-            "Someone else saved this %(what)s while you were editing it, so your changes were "
-            "not saved. The form now shows the current values."
-        )
-        % {"what": what}
-    )
 
 
 def _history(obj: Any, by: User, reason: str) -> None:
@@ -88,18 +79,10 @@ def firm_create(*, district: District, data: dict[str, Any], by: User) -> AuditF
 @transaction.atomic
 def firm_update(*, firm: AuditFirm, version: int, data: dict[str, Any], by: User) -> AuditFirm:
     """Save a firm's details from a form at `version` (ConflictError if someone saved since)."""
-    firm = AuditFirm.objects.select_for_update().get(pk=firm.pk)
-    if firm.version != version:
-        raise _stale(str(AuditFirm._meta.verbose_name))
+    firm = locked(AuditFirm, firm.pk, version, conflict=stale(AuditFirm, form_refilled=True))
     _firm_name_check(firm.district, data["name"], exclude=firm.pk)
-    changed = [f for f in FIRM_FIELDS if f in data and getattr(firm, f) != data[f]]
-    if not changed:
-        return firm
-    for f in changed:
-        setattr(firm, f, data[f])
-    firm.version += 1
-    _history(firm, by, "audit firm updated")
-    firm.save(update_fields=[*changed, "version", "updated_at"])
+    values = {f: data[f] for f in FIRM_FIELDS if f in data}
+    save_changes(firm, values, by=by, reason="audit firm updated")
     return firm
 
 
@@ -196,7 +179,7 @@ def engagements_create(
             with transaction.atomic():
                 engagement.save()
         except IntegrityError as e:  # engaged by someone else meanwhile
-            raise _stale(str(Engagement._meta.verbose_name)) from e
+            raise stale(Engagement, form_refilled=True) from e
         created.append(engagement)
         steps_follow(plan=plan, by=by)
     return created, len(taken)
@@ -261,9 +244,12 @@ def engagement_update(
     to come, or for clearing the report day of posted results. The state follows the dates;
     the plan's audit steps follow. History reason "dates updated".
     """
-    engagement = Engagement.objects.select_for_update(of=("self",)).get(pk=engagement.pk)
-    if engagement.version != version:
-        raise _stale(str(Engagement._meta.verbose_name))
+    engagement = locked(
+        Engagement.objects.select_for_update(of=("self",)),
+        engagement.pk,
+        version,
+        conflict=stale(Engagement, form_refilled=True),
+    )
     values = {f: data.get(f, getattr(engagement, f)) for f in DETAIL_FIELDS}
     if not values["engaged_on"]:
         raise AuditError(_("Enter the day the firm was engaged."))
@@ -272,15 +258,11 @@ def engagement_update(
         raise AuditError(
             _("The results are already posted; the final report's day cannot be cleared.")
         )
-    changed = [f for f in DETAIL_FIELDS if getattr(engagement, f) != values[f]]
-    if not changed:
+    if all(getattr(engagement, f) == values[f] for f in DETAIL_FIELDS):
         return engagement
-    for f in changed:
-        setattr(engagement, f, values[f])
-    engagement.state = _state(engagement)
-    engagement.version += 1
-    _history(engagement, by, "dates updated")
-    engagement.save(update_fields=[*changed, "state", "version", "updated_at"])
+    # the state follows the new dates (posted results stay posted)
+    values["state"] = _state(Engagement(state=engagement.state, **values))
+    save_changes(engagement, values, by=by, reason="dates updated")
     steps_follow(plan=engagement.plan, by=by)
     return engagement
 
@@ -292,12 +274,12 @@ def report_upload(*, engagement: Engagement, file: UploadedFile, by: User) -> En
     content_type = file_check(file)
     engagement = Engagement.objects.select_for_update(of=("self",)).get(pk=engagement.pk)
     file_store(engagement.report_file, file, content_type)
-    engagement.report_name = upload_name(file)
-    engagement.report_type = content_type
-    engagement.version += 1
-    _history(engagement, by, "report uploaded")
-    engagement.save(
-        update_fields=["report_file", "report_name", "report_type", "version", "updated_at"]
+    save_changes(
+        engagement,
+        {"report_name": upload_name(file), "report_type": content_type},
+        by=by,
+        reason="report uploaded",
+        also=["report_file"],
     )
     return engagement
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import District
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import DomainError
+from core.locking import locked, save_changes
 from core.text import text_clean
 from core.uploads import upload_name
 
@@ -34,13 +35,6 @@ RECTIFICATION_FIELDS = ["action", "owner", "deadline"]
 
 class FindingError(DomainError):
     pass
-
-
-def _stale(model: type[models.Model]) -> ConflictError:
-    return ConflictError(
-        _("Someone else saved this %(model)s since you opened it; reload the page and try again.")
-        % {"model": model._meta.verbose_name}
-    )
 
 
 def _text(model: type[models.Model], name: str, value: Any, *, required: str = "") -> str:
@@ -209,21 +203,11 @@ def finding_update(*, finding: Finding, version: int, data: dict[str, Any], by: 
     FindingError as finding_add (a retired category may stay on a finding that has it).
     History reason "finding edited"."""
     engagement = _engagement_lock(finding.engagement)
-    finding = Finding.objects.select_for_update().get(pk=finding.pk)
-    if finding.version != version:
-        raise _stale(Finding)
+    finding = locked(Finding, finding.pk, version)
     values = _finding_values(engagement, data)
     if not values["category"].is_active and values["category"].pk != finding.category_id:
         raise FindingError(_("This category is retired; choose another."))
-    changed = [f for f, v in values.items() if getattr(finding, f) != v]
-    if not changed:
-        return finding
-    for f in changed:
-        setattr(finding, f, values[f])
-    finding.version += 1
-    finding._history_user = by  # type: ignore[attr-defined]
-    finding._change_reason = "finding edited"  # type: ignore[attr-defined]
-    finding.save(update_fields=[*changed, "version", "updated_at"])
+    save_changes(finding, values, by=by, reason="finding edited")
     return finding
 
 
@@ -278,9 +262,7 @@ def rectification_close(
     DomainError for a file that is not an accepted photo or PDF. History reason
     "rectification closed"."""
     content_type = file_check(evidence) if evidence is not None else None
-    item = Rectification.objects.select_for_update().get(pk=item.pk)
-    if item.version != version:
-        raise _stale(Rectification)
+    item = locked(Rectification, item.pk, version)
     if item.closed_on is not None:
         raise FindingError(_("This rectification item is already closed."))
     if closed_on is None:
@@ -289,18 +271,19 @@ def rectification_close(
         raise FindingError(_("A rectification cannot be completed on a day still to come."))
     if closed_on < timezone.localtime(item.created_at).date():
         raise FindingError(_("A rectification cannot be completed before it was opened."))
-    item.close_note = _text(
-        Rectification, "close_note", note, required=_("Say how it was put right.")
-    )
-    item.closed_on = closed_on
+    values = {
+        "close_note": _text(
+            Rectification, "close_note", note, required=_("Say how it was put right.")
+        ),
+        "closed_on": closed_on,
+    }
+    also: list[str] = []
     if evidence is not None and content_type is not None:
         file_store(item.evidence, evidence, content_type)
         item.evidence_name = upload_name(evidence)[:200]
         item.evidence_type = content_type
-    item.version += 1
-    item._history_user = by  # type: ignore[attr-defined]
-    item._change_reason = "rectification closed"  # type: ignore[attr-defined]
-    item.save()
+        also = ["evidence", "evidence_name", "evidence_type"]
+    save_changes(item, values, by=by, reason="rectification closed", also=also)
     return item
 
 
@@ -313,9 +296,7 @@ def finding_delete(*, finding: Finding, version: int, by: User) -> None:
     Open items go with the finding. History, for the finding and each item, records who
     deleted them, with reason "finding deleted"."""
     _engagement_lock(finding.engagement)
-    finding = Finding.objects.select_for_update().get(pk=finding.pk)
-    if finding.version != version:
-        raise _stale(Finding)
+    finding = locked(Finding, finding.pk, version)
     items = list(Rectification.objects.select_for_update().filter(finding=finding))
     if any(item.closed_on is not None for item in items):
         raise FindingError(

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import DomainError
+from core.locking import locked, save_changes, stale
 from core.text import text_clean
 from core.uploads import upload_name
 from election.models import CommunityPlan, PlanStep
@@ -47,16 +48,6 @@ PEOPLE_FIELDS = ["presided_by", "supervised_by", "handed_by", "received_by", "no
 
 class HandoverError(DomainError):
     pass
-
-
-def _stale(what: str) -> ConflictError:
-    return ConflictError(
-        _(
-            "Someone else saved this %(what)s while you were editing it, so your changes were "
-            "not saved. The form now shows the current values."
-        )
-        % {"what": what}
-    )
 
 
 def _text(value: Any, model: type[models.Model], field_name: str) -> str:
@@ -109,24 +100,21 @@ def handover_overdue_days(handover: Handover, today: date) -> int:
     return (today - handover.due_on).days
 
 
-def _lock(handover: Handover) -> Handover:
-    return (
-        Handover.objects.select_for_update(of=("self",))
-        .select_related("plan__community__street", "plan__campaign")
-        .get(pk=handover.pk)
+def _lock(handover: Handover, version: int | None = None) -> Handover:
+    """The handover locked (not its plan), checked to be at `version` if given."""
+    return locked(
+        Handover.objects.select_for_update(of=("self",)).select_related(
+            "plan__community__street", "plan__campaign"
+        ),
+        handover.pk,
+        version,
+        conflict=stale(Handover, form_refilled=True),
     )
 
 
 def _check_open(handover: Handover) -> None:
     if handover.completed_on is not None:
         raise HandoverError(_("This handover is completed; it can no longer be changed."))
-
-
-def _save(handover: Handover, by: User, reason: str, fields: list[str]) -> None:
-    handover.version += 1
-    handover._history_user = by  # type: ignore[attr-defined]
-    handover._change_reason = reason  # type: ignore[attr-defined]
-    handover.save(update_fields=[*fields, "version", "updated_at"])
 
 
 @transaction.atomic
@@ -156,8 +144,8 @@ def handover_open(
             formed_on,
             due_on,
         ):
-            handover.formed_on, handover.due_on = formed_on, due_on
-            _save(handover, by, "handover dates moved", ["formed_on", "due_on"])
+            dates = {"formed_on": formed_on, "due_on": due_on}
+            save_changes(handover, dates, by=by, reason="handover dates moved")
         return handover
     handover = Handover(plan=plan, body=body, formed_on=formed_on, due_on=due_on, created_by=by)
     for name, value in (defaults or {}).items():
@@ -190,17 +178,9 @@ def handover_update(
     if it is completed or a text is too long. Rows of other handovers in `items` are ignored.
     History reasons "handover updated", "checklist updated".
     """
-    handover = _lock(handover)
-    if handover.version != version:
-        raise _stale(str(Handover._meta.verbose_name))
+    handover = _lock(handover, version)
     _check_open(handover)
-    changed = []
-    for name in PEOPLE_FIELDS:
-        if name in data:
-            value = _text(data[name], Handover, name)
-            if value != getattr(handover, name):
-                setattr(handover, name, value)
-                changed.append(name)
+    values = {name: _text(data[name], Handover, name) for name in PEOPLE_FIELDS if name in data}
     rows = list(HandoverItem.objects.select_for_update().filter(handover=handover, pk__in=items))
     rows_changed = False
     for row in rows:
@@ -213,8 +193,7 @@ def handover_update(
         row._change_reason = "checklist updated"  # type: ignore[attr-defined]
         row.save(update_fields=["quantity", "is_handed_over"])
         rows_changed = True
-    if changed or rows_changed:
-        _save(handover, by, "handover updated", changed)
+    save_changes(handover, values, by=by, reason="handover updated", force=rows_changed)
     return handover
 
 
@@ -244,7 +223,7 @@ def handover_item_add(*, handover: Handover, data: dict[str, Any], by: User) -> 
     item._history_user = by  # type: ignore[attr-defined]
     item._change_reason = "checklist row added"  # type: ignore[attr-defined]
     item.save()
-    _save(handover, by, "checklist row added", [])
+    save_changes(handover, {}, by=by, reason="checklist row added", force=True)
     return item
 
 
@@ -258,9 +237,13 @@ def handover_inventory_upload(*, handover: Handover, file: UploadedFile, by: Use
     handover = _lock(handover)
     _check_open(handover)
     file_store(handover.inventory, file, content_type)
-    handover.inventory_name = upload_name(file)[:200]
-    handover.inventory_type = content_type
-    _save(handover, by, "inventory uploaded", ["inventory", "inventory_name", "inventory_type"])
+    save_changes(
+        handover,
+        {"inventory_name": upload_name(file)[:200], "inventory_type": content_type},
+        by=by,
+        reason="inventory uploaded",
+        also=["inventory"],
+    )
     return handover
 
 
@@ -299,9 +282,7 @@ def handover_complete(
     (see _step_done): a day past the rule's days turns it red. History reason "handover
     completed".
     """
-    handover = _lock(handover)
-    if handover.version != version:
-        raise _stale(str(Handover._meta.verbose_name))
+    handover = _lock(handover, version)
     _check_open(handover)
     if completed_on > timezone.localdate():
         raise HandoverError(_("A handover cannot be completed on a day still to come."))
@@ -319,8 +300,7 @@ def handover_complete(
         raise HandoverError(_("The checklist is empty."))
     if not handover.inventory:
         raise HandoverError(_("Upload the signed inventory first."))
-    handover.completed_on = completed_on
-    _save(handover, by, "handover completed", ["completed_on"])
+    save_changes(handover, {"completed_on": completed_on}, by=by, reason="handover completed")
     _step_done(handover.plan, by)
     return handover
 
@@ -328,19 +308,16 @@ def handover_complete(
 # --- refusals -------------------------------------------------------------------------------------
 
 
-def _refusal_lock(refusal: HandoverRefusal) -> HandoverRefusal:
-    return (
-        HandoverRefusal.objects.select_for_update(of=("self",))
-        .select_related("handover__plan__community__street")
-        .get(pk=refusal.pk)
+def _refusal_lock(refusal: HandoverRefusal, version: int | None = None) -> HandoverRefusal:
+    """The refusal locked (not its handover), checked to be at `version` if given."""
+    return locked(
+        HandoverRefusal.objects.select_for_update(of=("self",)).select_related(
+            "handover__plan__community__street"
+        ),
+        refusal.pk,
+        version,
+        conflict=stale(HandoverRefusal, form_refilled=True),
     )
-
-
-def _refusal_save(refusal: HandoverRefusal, by: User, reason: str, fields: list[str]) -> None:
-    refusal.version += 1
-    refusal._history_user = by  # type: ignore[attr-defined]
-    refusal._change_reason = reason  # type: ignore[attr-defined]
-    refusal.save(update_fields=[*fields, "version", "updated_at"])
 
 
 @transaction.atomic
@@ -389,10 +366,9 @@ def refusal_acknowledge(*, refusal: HandoverRefusal, version: int, by: User) -> 
     if refusal.acknowledged_at is not None:
         return refusal
     if refusal.version != version:
-        raise _stale(str(HandoverRefusal._meta.verbose_name))
-    refusal.acknowledged_by = by
-    refusal.acknowledged_at = timezone.now()
-    _refusal_save(refusal, by, "refusal acknowledged", ["acknowledged_by", "acknowledged_at"])
+        raise stale(HandoverRefusal, form_refilled=True)
+    values = {"acknowledged_by": by, "acknowledged_at": timezone.now()}
+    save_changes(refusal, values, by=by, reason="refusal acknowledged")
     return refusal
 
 
@@ -406,9 +382,7 @@ def refusal_resolve(
     resolved already, without a note, or for a day still to come or before the refusal. History
     reason "refusal resolved".
     """
-    refusal = _refusal_lock(refusal)
-    if refusal.version != version:
-        raise _stale(str(HandoverRefusal._meta.verbose_name))
+    refusal = _refusal_lock(refusal, version)
     if refusal.resolved_on is not None:
         raise HandoverError(_("This refusal is resolved already."))
     resolution = text_clean(resolution or "")
@@ -418,8 +392,8 @@ def refusal_resolve(
         raise HandoverError(_("A refusal cannot be resolved on a day still to come."))
     if resolved_on < refusal.occurred_on:
         raise HandoverError(_("A refusal cannot be resolved before it happened."))
-    refusal.resolved_on, refusal.resolution = resolved_on, resolution
-    _refusal_save(refusal, by, "refusal resolved", ["resolved_on", "resolution"])
+    values = {"resolved_on": resolved_on, "resolution": resolution}
+    save_changes(refusal, values, by=by, reason="refusal resolved")
     return refusal
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import DomainError
+from core.locking import save_changes
 from election.models import CommunityPlan, PlanStep
 from election.services.notices import notice_add
 from election.services.plans import plan_refresh, stage_check_open, step_lock, step_update
@@ -75,12 +76,7 @@ def posting_add(
     posting._history_user = by  # type: ignore[attr-defined]
     posting._change_reason = "results posted"  # type: ignore[attr-defined]
     posting.save()
-    if engagement.state != Engagement.State.POSTED:
-        engagement.state = Engagement.State.POSTED
-        engagement.version += 1
-        engagement._history_user = by  # type: ignore[attr-defined]
-        engagement._change_reason = "results posted"  # type: ignore[attr-defined]
-        engagement.save(update_fields=["state", "version", "updated_at"])
+    save_changes(engagement, {"state": Engagement.State.POSTED}, by=by, reason="results posted")
     step.refresh_from_db()
     if step.status != PlanStep.Status.DONE:
         step_update(
@@ -138,11 +134,8 @@ def posting_delete(*, posting: Posting, by: User) -> Engagement:
     notice._change_reason = "posting deleted"  # type: ignore[attr-defined]
     notice.delete()
     if engagement.state == Engagement.State.POSTED and not engagement.postings.exists():
-        engagement.state = state_from_dates(engagement)
-        engagement.version += 1
-        engagement._history_user = by  # type: ignore[attr-defined]
-        engagement._change_reason = "posting deleted"  # type: ignore[attr-defined]
-        engagement.save(update_fields=["state", "version", "updated_at"])
+        state = state_from_dates(engagement)
+        save_changes(engagement, {"state": state}, by=by, reason="posting deleted")
     step.refresh_from_db()
     if step.status == PlanStep.Status.DONE and not step.notices.exists():
         step_update(

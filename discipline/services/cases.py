@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.models import District
 from core.exceptions import ConflictError, DomainError
+from core.locking import locked, save_changes
 from core.text import text_clean
 from election.models import Campaign, RuleSet
 
@@ -79,10 +80,7 @@ def _text(value: str, *, required: str = "") -> str:
 
 
 def _case_lock(case: Case, version: int | None) -> Case:
-    locked = Case.objects.select_for_update().select_related("report").get(pk=case.pk)
-    if version is not None and locked.version != version:
-        raise _stale()
-    return locked
+    return locked(Case.objects.select_related("report"), case.pk, version, conflict=_stale())
 
 
 @transaction.atomic
@@ -110,11 +108,7 @@ def case_open(*, report: Report, officers: list[User], by: User) -> Case:
     case._change_reason = "case opened"  # type: ignore[attr-defined]
     case.save()
     case.officers.set(officers)
-    report.state = Report.State.OPEN
-    report.version += 1
-    report._history_user = by  # type: ignore[attr-defined]
-    report._change_reason = "case opened"  # type: ignore[attr-defined]
-    report.save(update_fields=["state", "version", "updated_at"])
+    save_changes(report, {"state": Report.State.OPEN}, by=by, reason="case opened")
     return case
 
 
@@ -129,10 +123,7 @@ def case_officers_set(*, case: Case, officers: list[User], version: int, by: Use
     _officers_check(case.report.district, officers)
     if {u.pk for u in officers} == set(case.officers.values_list("pk", flat=True)):
         return case
-    case.version += 1
-    case._history_user = by  # type: ignore[attr-defined]
-    case._change_reason = "officers changed"  # type: ignore[attr-defined]
-    case.save(update_fields=["version", "updated_at"])
+    save_changes(case, {}, by=by, reason="officers changed", force=True)
     case.officers.set(officers)
     return case
 
@@ -158,11 +149,7 @@ def case_stage_advance(*, case: Case, version: int, by: User) -> Case:
     case = _case_lock(case, version)
     if case.stage != Case.Stage.VERIFYING:
         raise CaseError(_("Only a case being verified moves on to investigation."))
-    case.stage = Case.Stage.INVESTIGATING
-    case.version += 1
-    case._history_user = by  # type: ignore[attr-defined]
-    case._change_reason = "investigation started"  # type: ignore[attr-defined]
-    case.save(update_fields=["stage", "version", "updated_at"])
+    save_changes(case, {"stage": Case.Stage.INVESTIGATING}, by=by, reason="investigation started")
     return case
 
 
@@ -185,32 +172,16 @@ def case_conclude(
     measures_text = _text(measures)
     if outcome != Case.Outcome.UNFOUNDED and not measures_text:
         raise CaseError(_("A substantiated report needs the measures taken."))
-    now = timezone.now()
-    case.stage = Case.Stage.CONCLUDED
-    case.outcome = outcome
-    case.measures = measures_text
-    case.reply = _text(reply)
-    case.concluded_at = now
-    case.version += 1
-    case._history_user = by  # type: ignore[attr-defined]
-    case._change_reason = "case concluded"  # type: ignore[attr-defined]
-    case.save(
-        update_fields=[
-            "stage",
-            "outcome",
-            "measures",
-            "reply",
-            "concluded_at",
-            "version",
-            "updated_at",
-        ]
-    )
-    report = Report.objects.select_for_update().get(pk=case.report_id)
-    report.state = Report.State.CONCLUDED
-    report.version += 1
-    report._history_user = by  # type: ignore[attr-defined]
-    report._change_reason = "case concluded"  # type: ignore[attr-defined]
-    report.save(update_fields=["state", "version", "updated_at"])
+    values = {
+        "stage": Case.Stage.CONCLUDED,
+        "outcome": outcome,
+        "measures": measures_text,
+        "reply": _text(reply),
+        "concluded_at": timezone.now(),
+    }
+    save_changes(case, values, by=by, reason="case concluded")
+    report = locked(Report, case.report_id, None)
+    save_changes(report, {"state": Report.State.CONCLUDED}, by=by, reason="case concluded")
     return case
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.models import Community
 from core.exceptions import ConflictError, DomainError
+from core.locking import locked, save_changes
 from core.text import text_clean
 
 from ..models import MajorEvent
@@ -83,17 +84,6 @@ def event_file(
     return event
 
 
-def _lock(event: MajorEvent) -> MajorEvent:
-    return MajorEvent.objects.select_for_update().get(pk=event.pk)
-
-
-def _save(event: MajorEvent, by: User, reason: str, fields: list[str]) -> None:
-    event.version += 1
-    event._history_user = by  # type: ignore[attr-defined]
-    event._change_reason = reason  # type: ignore[attr-defined]
-    event.save(update_fields=[*fields, "version", "updated_at"])
-
-
 @transaction.atomic
 def event_acknowledge(
     *, event: MajorEvent, version: int, by: User, handling: str = ""
@@ -104,7 +94,7 @@ def event_acknowledge(
     ConflictError if someone saved it since `version`. Records when and by whom. History reason
     "event acknowledged".
     """
-    event = _lock(event)
+    event = locked(MajorEvent, event.pk, None)
     if event.acknowledged_at is not None:
         raise EventError(
             _("This event was acknowledged already, at %(time)s.")
@@ -112,14 +102,11 @@ def event_acknowledge(
         )
     if event.version != version:
         raise _stale()
-    event.acknowledged_at = timezone.now()
-    event.acknowledged_by = by
-    fields = ["acknowledged_at", "acknowledged_by"]
+    values: dict[str, Any] = {"acknowledged_at": timezone.now(), "acknowledged_by": by}
     notes = _text(handling, "handling")
     if notes:
-        event.handling = notes
-        fields.append("handling")
-    _save(event, by, "event acknowledged", fields)
+        values["handling"] = notes
+    save_changes(event, values, by=by, reason="event acknowledged")
     return event
 
 
@@ -132,12 +119,7 @@ def event_handling_update(
     Locks it. Raises ConflictError if someone saved it since `version`; saving the same notes
     changes nothing. History reason "event handling noted".
     """
-    event = _lock(event)
-    if event.version != version:
-        raise _stale()
+    event = locked(MajorEvent, event.pk, version, conflict=_stale())
     notes = _text(handling, "handling")
-    if notes == event.handling:
-        return event
-    event.handling = notes
-    _save(event, by, "event handling noted", ["handling"])
+    save_changes(event, {"handling": notes}, by=by, reason="event handling noted")
     return event

@@ -16,6 +16,9 @@ from election.services.evidence import FILE_TYPES, download_name, upload_check
 
 from ..models import StoredFile
 
+# the fields file_attach sets, for the caller's `update_fields`
+FILE_FIELDS = ("file", "file_name", "file_type")
+
 
 def file_check(upload: UploadedFile) -> str:
     """The content type of an uploaded photo or PDF; raises DomainError (in Chinese) for an

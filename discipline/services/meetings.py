@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import District
+from core.locking import locked, save_changes
 from election.models import Campaign
 
 from ..models import JointMeeting, MeetingDecision
-from .files import file_attach, file_check
-from .supervision import SupervisionError, past_day, stale, text_value
+from .files import FILE_FIELDS, file_attach, file_check
+from .supervision import SupervisionError, past_day, text_value
 
 
 class MeetingError(SupervisionError):
@@ -89,25 +90,16 @@ def meeting_update(
     (none: they stay). Raises ConflictError if someone saved it since, MeetingError, DomainError
     for a wrong file. History reason "meeting edited"."""
     content_type = file_check(file) if file is not None else None
-    meeting = JointMeeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.version != version:
-        raise stale(JointMeeting)
+    meeting = locked(JointMeeting, meeting.pk, version)
     values, units = _meeting_values(data)
     if MeetingDecision.objects.filter(meeting=meeting, due_on__lt=values["held_on"]).exists():
         raise MeetingError(_("A decision of this meeting has a deadline before that day."))
-    changed = [f for f, v in values.items() if getattr(meeting, f) != v]
     units_changed = {u.pk for u in meeting.units.all()} != {u.pk for u in units}
-    if not changed and not units_changed and file is None:
-        return meeting
-    for f in changed:
-        setattr(meeting, f, values[f])
+    also: tuple[str, ...] = ()
     if file is not None and content_type is not None:
         file_attach(meeting, file, content_type)
-        changed += ["file", "file_name", "file_type"]
-    meeting.version += 1
-    meeting._history_user = by  # type: ignore[attr-defined]
-    meeting._change_reason = "meeting edited"  # type: ignore[attr-defined]
-    meeting.save(update_fields=[*changed, "version", "updated_at"])
+        also = FILE_FIELDS
+    save_changes(meeting, values, by=by, reason="meeting edited", also=also, force=units_changed)
     if units_changed:
         meeting.units.set(units)
     return meeting
@@ -157,11 +149,7 @@ def decision_follow_up(
 
     Raises ConflictError if someone saved it since `version`, MeetingError. History reason
     "decision done" when it is marked done, else "decision followed up"."""
-    decision = (
-        MeetingDecision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
-    )
-    if decision.version != version:
-        raise stale(MeetingDecision)
+    decision = locked(MeetingDecision.objects.select_related("meeting"), decision.pk, version)
     text = text_value(MeetingDecision, "follow_up", follow_up)
     if done_on is None and decision.done_on is not None:
         raise MeetingError(_("This decision is done; give the day it was done."))
@@ -175,16 +163,6 @@ def decision_follow_up(
             raise MeetingError(_("A decision cannot be done before its meeting."))
     if done_on is None and not text:
         raise MeetingError(_("Write the follow-up, or give the day the decision was done."))
-    changed = [
-        f for f, v in (("follow_up", text), ("done_on", done_on)) if getattr(decision, f) != v
-    ]
-    if not changed:
-        return decision
     reason = "decision done" if decision.done_on is None and done_on else "decision followed up"
-    decision.follow_up = text
-    decision.done_on = done_on
-    decision.version += 1
-    decision._history_user = by  # type: ignore[attr-defined]
-    decision._change_reason = reason  # type: ignore[attr-defined]
-    decision.save(update_fields=[*changed, "version", "updated_at"])
+    save_changes(decision, {"follow_up": text, "done_on": done_on}, by=by, reason=reason)
     return decision

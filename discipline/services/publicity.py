@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.models import Community
 from core.exceptions import ConflictError, DomainError
+from core.locking import save_changes
 from core.text import text_clean
 from election.models import Campaign
 
@@ -91,15 +92,7 @@ def tally_save(
         return tally
     if tally.version != version:
         raise _stale()
-    changed = [name for name, value in values.items() if getattr(tally, name) != value]
-    if not changed:
-        return tally
-    for name in changed:
-        setattr(tally, name, values[name])
-    tally.version += 1
-    tally._history_user = by  # type: ignore[attr-defined]
-    tally._change_reason = "tally edited"  # type: ignore[attr-defined]
-    tally.save(update_fields=[*changed, "version", "updated_at"])
+    save_changes(tally, values, by=by, reason="tally edited")
     return tally
 
 

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import Community, District
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import DomainError
+from core.locking import locked, save_changes
 from core.text import text_clean
 from election.models import Campaign
 
 from ..models import Inspection, InspectionFinding, RectificationOrder
-from .files import file_attach, file_check
+from .files import FILE_FIELDS, file_attach, file_check
 
 # a joint inspection is one of several member units (discipline, civil affairs, police)
 JOINT_MIN_UNITS = 2
@@ -27,13 +28,6 @@ JOINT_MIN_UNITS = 2
 
 class SupervisionError(DomainError):
     pass
-
-
-def stale(model: type[models.Model]) -> ConflictError:
-    return ConflictError(
-        _("Someone else saved this %(model)s since you opened it; reload the page and try again.")
-        % {"model": model._meta.verbose_name}
-    )
 
 
 def text_value(model: type[models.Model], name: str, value: Any, *, required: str = "") -> str:
@@ -144,9 +138,7 @@ def inspection_update(
 
     Raises ConflictError if someone saved it since, SupervisionError. History reason
     "inspection edited"."""
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if inspection.version != version:
-        raise stale(Inspection)
+    inspection = locked(Inspection, inspection.pk, version)
     values, units, communities = _inspection_values(data)
     if _one_district(communities) != inspection.district_id:
         raise SupervisionError(_("The communities visited must lie in the inspection's district."))
@@ -162,17 +154,15 @@ def inspection_update(
             _("%(community)s has findings of this inspection; it stays among those visited.")
             % {"community": dropped.community.name}
         )
-    changed = [f for f, v in values.items() if getattr(inspection, f) != v]
     units_changed = {u.pk for u in inspection.units.all()} != {u.pk for u in units}
     communities_changed = {c.pk for c in inspection.communities.all()} != kept
-    if not changed and not units_changed and not communities_changed:
-        return inspection
-    for f in changed:
-        setattr(inspection, f, values[f])
-    inspection.version += 1
-    inspection._history_user = by  # type: ignore[attr-defined]
-    inspection._change_reason = "inspection edited"  # type: ignore[attr-defined]
-    inspection.save(update_fields=[*changed, "version", "updated_at"])
+    save_changes(
+        inspection,
+        values,
+        by=by,
+        reason="inspection edited",
+        force=units_changed or communities_changed,
+    )
     if units_changed:
         inspection.units.set(units)
     if communities_changed:
@@ -261,9 +251,7 @@ def order_close(
     already or a part is missing or wrong, DomainError for a file that is not an accepted photo
     or PDF. History reason "order closed". A second close is refused."""
     content_type = file_check(evidence) if evidence is not None else None
-    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    if order.version != version:
-        raise stale(RectificationOrder)
+    order = locked(RectificationOrder, order.pk, version)
     if order.closed_on is not None:
         raise SupervisionError(_("This rectification order is already closed."))
     closed_on = past_day(
@@ -278,21 +266,12 @@ def order_close(
     )
     if evidence is None or content_type is None:
         raise SupervisionError(_("Attach the close-out evidence (a photo or a PDF)."))
-    order.closed_on = closed_on
-    order.close_out = text
     file_attach(order, evidence, content_type)
-    order.version += 1
-    order._history_user = by  # type: ignore[attr-defined]
-    order._change_reason = "order closed"  # type: ignore[attr-defined]
-    order.save(
-        update_fields=[
-            "closed_on",
-            "close_out",
-            "file",
-            "file_name",
-            "file_type",
-            "version",
-            "updated_at",
-        ]
+    save_changes(
+        order,
+        {"closed_on": closed_on, "close_out": text},
+        by=by,
+        reason="order closed",
+        also=FILE_FIELDS,
     )
     return order
