@@ -108,3 +108,10 @@ urlpatterns += [
     path("reports/<id:pk>/case/conclude/", report_views.case_conclude_view, name="case-conclude"),
     path("leads/", report_views.lead_list, name="lead-list"),
 ]
+
+# the change history of a report and its case (for the officers on the case and the leads)
+from .views import history as history_views  # noqa: E402
+
+urlpatterns += [
+    path("reports/<id:pk>/history/", history_views.report_history_view, name="report-history"),
+]

@@ -29,3 +29,8 @@ ENTRIES.update(PUBLICITY_ENTRIES)
 from tests.discipline.matrix_public import PUBLIC_ENTRIES  # noqa: E402
 
 ENTRIES.update(PUBLIC_ENTRIES)
+
+# the change history of a report and its case
+from tests.discipline.matrix_history import HISTORY_ENTRIES  # noqa: E402
+
+ENTRIES.update(HISTORY_ENTRIES)
