@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,6 @@ from accounts.permissions import can_manage_account
 from accounts.selectors import LEVEL_LABELS
 from core.history import reason_label
 
-from .importing import ImportPreview
 from .models import (
     Committee,
     Community,
@@ -29,7 +27,6 @@ from .models import (
     StreetUserObjectPermission,
 )
 from .permissions import accounts_in_districts, communities_for_user
-from .services.imports import progress_cache_key
 
 
 @dataclass(frozen=True)
@@ -137,16 +134,6 @@ def community_history_entries(community: Community, *, limit: int = 200) -> list
     return entries[:limit]
 
 
-def community_import_progress(community_import: CommunityImport) -> int:
-    """How far the import's task is, 0 to 100: from its row, or from the cache while the task
-    writes inside its transaction (see `services/imports.py`)."""
-    if community_import.status == CommunityImport.Status.APPLYING:
-        cached = cache.get(progress_cache_key(community_import.pk))
-        if isinstance(cached, int):
-            return max(community_import.progress, cached)
-    return community_import.progress
-
-
 def community_imports_recent(
     user: User, districts: QuerySet[District], *, limit: int = 10
 ) -> list[CommunityImport]:
@@ -156,20 +143,6 @@ def community_imports_recent(
     if not user.is_superuser:
         imports = imports.filter(uploaded_by=user)
     return list(imports.order_by("-created_at", "-pk")[:limit])
-
-
-def community_import_page(community_import: CommunityImport) -> dict[str, Any]:
-    """The context of an import's page and of its status partial (the same, polled by htmx)."""
-    preview = ImportPreview.from_json(community_import.preview)
-    return {
-        "community_import": community_import,
-        "check": preview,
-        "problems": preview.problems,
-        "rows": preview.rows,
-        "progress": community_import_progress(community_import),
-        "can_confirm": preview.is_ok
-        and community_import.status == CommunityImport.Status.PREVIEWED,
-    }
 
 
 # --- grants: the office's access page ------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Excel import of streets and communities into a district.
 
-Reading and checking only; the writes (upload, check task, confirmation, import task) are in
-`services/imports.py`. The package: `workbook` (the file as a zip), `sheet` (reading the first
-sheet), `results` (problems, rows, the stored preview), `checks` (what reads the district).
+Reading and checking only; the life of an import job (upload, check task, confirmation, import
+task, clean-up) is `jobs`, shared with the other apps' imports, and its page `pages`; the
+community import's writes are in `services/imports.py`. The package: `workbook` (the file as
+a zip), `sheet` (reading the first sheet), `results` (problems, rows, the stored preview),
+`checks` (what reads the district).
 
 1. `workbook_check(file)` refuses what is not a plain, reasonably sized .xlsx before openpyxl opens
    it (size, zip structure, unpacked size, compression ratio).

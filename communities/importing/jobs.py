@@ -1,5 +1,6 @@
-"""The life of a background import job, shared by the imports of the apps above (the election's
-nominees, results and previous term; the audits' engagements and findings).
+"""The life of a background import job, shared by the imports: the communities' own (streets and
+communities) and those of the apps above (the election's nominees, results and previous term; the
+audits' engagements and findings).
 
 checking → previewed → queued → applying → applied, or failed from any of them. The check and the
 import run in Celery tasks that the page follows (the job's `progress`, and the cache while the
@@ -10,12 +11,14 @@ uploaded file is deleted once the job is done, refused, or abandoned for a day.
 
 An app describes its job once (`ImportJobs(...)`): its model (with the fields of
 `election.ElectionImport`), how to check a stored workbook, how to write the checked records, and
-its two tasks; its services module exposes the bound methods under its own names.
+its two tasks; its services module exposes the bound methods under its own names. A model whose
+check result, counts or uploader are stored in fields of its own (`communities.CommunityImport`)
+says so through the optional hooks (`related`, `stored`, `applied`, `subject`).
 """
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
@@ -56,9 +59,13 @@ class JobStatus(models.TextChoices):
 class Checked(Protocol):
     """What a check found: the records to create, the rows of the preview, the problems."""
 
-    records: list[dict[str, Any]]
-    shown: list[dict[str, Any]]
     problems: ProblemList
+
+    @property
+    def records(self) -> Sequence[Any]: ...
+
+    @property
+    def shown(self) -> list[dict[str, Any]]: ...
 
     @property
     def is_ok(self) -> bool: ...
@@ -75,17 +82,36 @@ class ImportJobs:
     creates the records inside the import's transaction; `checked_empty()` makes an empty
     result to carry a file's refusal; `tasks()` returns the check and the import tasks (imported
     late: the tasks import the services). `label` names the job in logs and the security log
-    ("election import"); `scope(job)` names what it imports into ("campaign:3")."""
+    ("election import"); `scope(job)` names what it imports into ("campaign:3").
+
+    Optional: `conflicts` are the errors of `write` that mean someone changed the data meanwhile
+    (refused with `conflict_message`); `empty_message` refuses a file with no row; `related` are
+    the job's relations the check reads; `stored(checked)` the fields that keep a check's result;
+    `applied(job, checked, written)` the fields that keep the counts of a write (`written` is what
+    `write` returned) and the security log's summary of it; `subject(job)` names the job there."""
 
     model: Any
     label: str
     check: Callable[[Any, Progress | None], Checked]
-    write: Callable[[Any, list[dict[str, Any]], User | None, Progress], object]
+    write: Callable[[Any, Any, User | None, Progress], object]
     checked_empty: Callable[[ProblemList], Checked]
     tasks: Callable[[], tuple[Any, Any]]
     scope: Callable[[Any], str]
-    conflict_message: str
+    conflict_message: Any  # a str, or a lazy one
     context: str = CTX  # the message context of the app's import texts
+    conflicts: tuple[type[Exception], ...] = (IntegrityError,)
+    empty_message: Any = None  # a str or a lazy one; None: "The file holds no row to import."
+    related: tuple[str, ...] = ("created_by",)
+    stored: Callable[[Any], dict[str, Any]] = field(default=lambda checked: _stored_fields(checked))
+    applied: Callable[[Any, Any, object], tuple[dict[str, Any], str]] = field(
+        default=lambda job, checked, written: _applied_fields(checked)
+    )
+    subject: Callable[[Any], str] | None = None
+
+    def _subject(self, job: Any) -> str:
+        if self.subject is not None:
+            return self.subject(job)
+        return f"{self.label} {job.pk} ({job.kind})"
 
     # --- the upload and the check -------------------------------------------------------------
 
@@ -95,8 +121,7 @@ class ImportJobs:
             kind=SecurityEvent.Kind.IMPORT,
             request=request,
             user=by,
-            detail=f"uploaded {self.label} {job.pk} ({job.kind}) for {self.scope(job)} "
-            f"({job.original_name})",
+            detail=f"uploaded {self._subject(job)} for {self.scope(job)} ({job.original_name})",
         )
         enqueue_on_commit(self.tasks()[0], import_id=str(job.pk))
         return job
@@ -109,7 +134,8 @@ class ImportJobs:
             raise ImportFileError(_("The uploaded file has been deleted; upload it again."))
         checked = self.check(job, progress)
         if not checked.records and not checked.problems:
-            checked.problems.add(Problem(pgettext(CTX, "The file holds no row to import.")))
+            empty = self.empty_message or pgettext(CTX, "The file holds no row to import.")
+            checked.problems.add(Problem(str(empty)))
         return checked
 
     def check_stored(self, *, import_id: str) -> None:
@@ -118,7 +144,7 @@ class ImportJobs:
         deleted). Stored only while the job is still being checked: a second delivery does
         nothing."""
         job = (
-            self.model.objects.select_related("created_by")
+            self.model.objects.select_related(*self.related)
             .filter(pk=import_id, status=JobStatus.CHECKING)
             .first()
         )
@@ -135,8 +161,7 @@ class ImportJobs:
             checked = self.checked_empty(ProblemList.of(Problem(str(e))))
         stored = checking.update(
             status=JobStatus.PREVIEWED if checked.is_ok else JobStatus.FAILED,
-            preview=_stored(checked),
-            row_errors=_row_errors(checked.problems),
+            **self.stored(checked),
             error="" if checked.is_ok else _refusal(checked.problems),
             row_count=len(checked.records),
             progress=100,
@@ -215,7 +240,7 @@ class ImportJobs:
         if claimed_at is None:
             return
         progress = self._progress(import_id, claimed_at)
-        job = self.model.objects.select_related("created_by").get(pk=import_id)
+        job = self.model.objects.select_related(*self.related).get(pk=import_id)
         try:
             # read outside the transaction: the page sees this part of the progress
             checked = self._checked(job, lambda percent: progress(percent * PROGRESS_READ // 100))
@@ -251,12 +276,13 @@ class ImportJobs:
         if job is None:
             return
         by = job.confirmed_by
+        written: object = None
         if not checked.problems:
             try:
                 with transaction.atomic():
-                    self.write(job, checked.records, by, progress)
-            except IntegrityError:
-                checked.problems.add(Problem(self.conflict_message))
+                    written = self.write(job, checked.records, by, progress)
+            except self.conflicts:
+                checked.problems.add(Problem(str(self.conflict_message)))
             except DomainError as e:
                 checked.problems.add(
                     Problem(
@@ -264,31 +290,27 @@ class ImportJobs:
                     )
                 )
         if checked.problems:
+            stored = self.stored(checked)
+            for name, value in stored.items():
+                setattr(job, name, value)
             job.status = JobStatus.FAILED
-            job.preview = _stored(checked)
-            job.row_errors = _row_errors(checked.problems)
             job.error = _refusal(checked.problems)
-            job.save(update_fields=["status", "preview", "row_errors", "error", "updated_at"])
+            job.save(update_fields=["status", *stored, "error", "updated_at"])
             return
+        counts, summary = self.applied(job, checked, written)
+        for name, value in counts.items():
+            setattr(job, name, value)
         job.status = JobStatus.APPLIED
         job.progress = 100
         job.applied_at = timezone.now()
-        job.row_count = job.created_count = len(checked.records)
+        job.row_count = len(checked.records)
         job.save(
-            update_fields=[
-                "status",
-                "progress",
-                "applied_at",
-                "row_count",
-                "created_count",
-                "updated_at",
-            ]
+            update_fields=["status", "progress", "applied_at", "row_count", *counts, "updated_at"]
         )
         security_event_record(
             kind=SecurityEvent.Kind.IMPORT,
             user=by,
-            detail=f"applied {self.label} {job.pk} ({job.kind}) to {self.scope(job)}: "
-            f"{len(checked.records)} records",
+            detail=f"applied {self._subject(job)} to {self.scope(job)}: {summary}",
         )
         transaction.on_commit(partial(self.file_delete, import_id=import_id))
 
@@ -331,6 +353,14 @@ class ImportJobs:
             enqueue_on_commit(task, import_id=str(import_id))
             enqueued += 1
         return enqueued
+
+
+def _stored_fields(checked: Checked) -> dict[str, Any]:
+    return {"preview": _stored(checked), "row_errors": _row_errors(checked.problems)}
+
+
+def _applied_fields(checked: Checked) -> tuple[dict[str, Any], str]:
+    return {"created_count": len(checked.records)}, f"{len(checked.records)} records"
 
 
 def _stored(checked: Checked) -> dict[str, Any]:

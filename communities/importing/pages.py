@@ -1,6 +1,10 @@
 """The page of an import job, shared by the imports built on `jobs.py`: its state, its progress
 (on the row while the file is read, in the cache while the rows are written), the preview or the
-problems, and whether it can be confirmed. Rendered by `templates/imports/_job_status.html`."""
+problems, and whether it can be confirmed. Rendered by `templates/imports/_job_status.html`.
+
+An import may fill in parts of that page of its own: `applying_text` (what the progress bar
+says while the rows are written), `applied_template` (the outcome once imported) and
+`preview_template` (what confirming would create), each in place of the generic one."""
 
 from collections.abc import Callable
 from typing import Any
@@ -29,18 +33,23 @@ def job_page(
     upload_url: str,
     scope_label: str,
     scope_text: str,
+    uploaded_by: Any = None,
+    problems: list[Any] | None = None,
 ) -> dict[str, Any]:
-    """The context of a job's status: `columns` are the preview's (key, title) pairs."""
+    """The context of a job's status: `columns` are the preview's (key, title) pairs. By default
+    the uploader is `job.created_by` and the problems are `job.row_errors`."""
     preview = job.preview or {}
     rows = [
         {"row": row.get("row"), "cells": [(title, row.get(key, "")) for key, title in columns]}
         for row in preview.get("rows", [])
     ]
-    problems = job.row_errors or []
+    if problems is None:
+        problems = job.row_errors or []
     problem_count = preview.get("problem_count", len(problems))
     row_count = preview.get("row_count", 0)
     return {
         "job": job,
+        "uploaded_by": job.created_by if uploaded_by is None else uploaded_by,
         "status_url": status_url,
         "upload_url": upload_url,
         "scope_label": scope_label,

@@ -112,6 +112,15 @@ class ImportCheck:
     def is_ok(self) -> bool:
         return not self.problems and bool(self.rows)
 
+    # what the shared job life (`jobs.Checked`) reads: the rows are the records to create
+    @property
+    def records(self) -> list[ImportRow]:
+        return self.rows
+
+    @property
+    def shown(self) -> list[dict[str, Any]]:
+        return [asdict(row) for row in self.rows[:ROWS_KEPT]]
+
     def to_preview(self) -> dict[str, Any]:
         """What the import page shows of this check, as JSON for `CommunityImport.preview`:
         the counts, and the first rows, problems and new streets (bounded in size)."""
