@@ -20,10 +20,11 @@ from accounts.models import User
 from communities.models import Community
 from core.exceptions import DomainError
 from core.history import REASON_MAX
+from core.locking import stale
 from core.text import text_clean, text_truncate
 
 from ..models import Candidate, CommunityPlan, Education, Gender, Post, SeatRule
-from .plans import _after_commit_rollup, _stale_version, plan_refresh
+from .plans import _after_commit_rollup, plan_refresh
 
 Body = SeatRule.Body
 Status = Candidate.Status
@@ -166,7 +167,7 @@ def candidate_lock(candidate: Candidate) -> tuple[CommunityPlan, Candidate]:
 
 def check_version(candidate: Candidate, version: int) -> None:
     if candidate.version != version:
-        raise _stale_version(str(Candidate._meta.verbose_name))
+        raise stale(Candidate, form_refilled=True)
 
 
 def candidate_save(

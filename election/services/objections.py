@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.locking import stale
 from core.text import text_clean
 
 from ..models import CommunityPlan, VoterObjection
-from .plans import PlanError, _after_commit_rollup, _stale_version, plan_refresh
+from .plans import PlanError, _after_commit_rollup, plan_refresh
 
 
 def _plan_lock(plan: CommunityPlan) -> CommunityPlan:
@@ -84,7 +85,7 @@ def objection_decide(
     plan = _plan_lock(objection.plan)
     objection = VoterObjection.objects.select_for_update(of=("self",)).get(pk=objection.pk)
     if objection.version != version:
-        raise _stale_version(str(VoterObjection._meta.verbose_name))
+        raise stale(VoterObjection, form_refilled=True)
     if outcome not in VoterObjection.Outcome.values:
         raise PlanError(_("Choose the outcome of the objection."))
     _check_day(decided_on, _("A decision cannot be made on a day still to come."))

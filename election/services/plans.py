@@ -16,7 +16,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import User
 from communities.models import Community
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import DomainError
+from core.locking import stale
 from core.tasks import enqueue_on_commit
 
 from .. import rules
@@ -84,16 +85,6 @@ def _dates(plan: CommunityPlan, campaign: Campaign) -> rules.PlanDates:
         plan.election_on,
         plan.party_election_on,
         committee_formed_on(plan),
-    )
-
-
-def _stale_version(model_name: str) -> ConflictError:
-    return ConflictError(
-        _(
-            "Someone else saved this %(what)s while you were editing it, so your changes were "
-            "not saved. The form now shows the current values."
-        )
-        % {"what": model_name}
     )
 
 
@@ -520,7 +511,7 @@ def step_update(
     """
     step = step_lock(step.pk)
     if step.version != version:
-        raise _stale_version(str(PlanStep._meta.verbose_name))
+        raise stale(PlanStep, form_refilled=True)
     stage_check_open(step.stage)
     before = {f: getattr(step, f) for f in STEP_FIELDS}
     for f in STEP_FIELDS:
@@ -577,7 +568,7 @@ def plan_dates_update(
         .get(pk=plan.pk)
     )
     if plan.version != version:
-        raise _stale_version(str(CommunityPlan._meta.verbose_name))
+        raise stale(CommunityPlan, form_refilled=True)
     if party_election_on > election_on:
         raise PlanError(_("The party organisation is elected before the residents' committee."))
     if isinstance(committee_formed_on, EllipsisType):

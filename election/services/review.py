@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import MemberUnit, User
+from core.locking import stale
 from core.text import text_clean, text_truncate
 from core.uploads import upload_name
 
@@ -44,7 +45,7 @@ from .candidates import (
     site_text,
 )
 from .evidence import stored_file_name, upload_check
-from .plans import VETTING_STEPS, _stale_version, step_update
+from .plans import VETTING_STEPS, step_update
 
 Tier = NegativeCriterion.Tier
 NOTE_MAX = 2000
@@ -216,7 +217,7 @@ def review_answer(*, review: UnitReview, by: User, version: int, answers: Answer
     )
     review.candidate = candidate
     if review.version != version:
-        raise _stale_version(str(UnitReview._meta.verbose_name))
+        raise stale(UnitReview, form_refilled=True)
     if review.answered_on is not None:
         raise CandidateError(_("This feedback was given already and can no longer be changed."))
     if candidate.status == Status.WITHDRAWN:
@@ -420,7 +421,7 @@ def review_reopen(*, review: UnitReview, by: User, version: int, reason: str) ->
         UnitReview.objects.select_for_update(of=("self",)).select_related("unit").get(pk=review.pk)
     )
     if review.version != version:
-        raise _stale_version(str(UnitReview._meta.verbose_name))
+        raise stale(UnitReview, form_refilled=True)
     reason = text_clean(reason or "")
     if not reason:
         raise CandidateError(_("Give the reason for reopening the feedback."))

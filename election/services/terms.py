@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import DomainError
+from core.locking import stale
 from core.text import text_clean
 
 from ..models import Campaign, CommunityPlan, Postponement
 from .periods import ruleset_check_in_force
-from .plans import _after_commit_rollup, _stale_version, plan_refresh
+from .plans import _after_commit_rollup, plan_refresh
 
 
 class PostponementError(DomainError):
@@ -68,7 +69,7 @@ def plan_postpone(
         .get(pk=plan.pk)
     )
     if plan.version != version:
-        raise _stale_version(str(CommunityPlan._meta.verbose_name))
+        raise stale(CommunityPlan, form_refilled=True)
     approved_by_body, reason = text_clean(approved_by_body), reason.strip()
     if not approved_by_body:
         raise PostponementError(_("Name the body that approved the postponement."))

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.models import Community
 from core.exceptions import DomainError
+from core.locking import stale
 
 from ..models import Applies, Campaign, CommunityPlan, VotingMode, VotingRule
-from .plans import _after_commit_rollup, _stale_version, plan_refresh
+from .plans import _after_commit_rollup, plan_refresh
 
 VOTING_FIELDS = [
     "voters_by_register",
@@ -121,7 +122,7 @@ def plan_voting_update(
         .get(pk=plan.pk)
     )
     if plan.version != version:
-        raise _stale_version(str(CommunityPlan._meta.verbose_name))
+        raise stale(CommunityPlan, form_refilled=True)
     if plan.campaign.status == Campaign.Status.CLOSED:
         raise VotingError([_("“%(name)s” is closed.") % {"name": plan.campaign.name}])
     values = {f: data.get(f, getattr(plan, f)) for f in VOTING_FIELDS}

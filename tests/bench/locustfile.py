@@ -41,7 +41,7 @@ PASSWORD = "huanjie-demo"  # seed_scale's accounts
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 
 _zh = gettext.translation("django", localedir=LOCALE, languages=["zh_Hans"])
-# the message of a save that lost to a concurrent one (election.services.plans._stale_version)
+# the message of a save that lost to a concurrent one (core.locking.stale, form_refilled)
 CONFLICT = html.escape(
     _zh.gettext(
         "Someone else saved this %(what)s while you were editing it, so your changes were not "
