@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -62,25 +62,6 @@ def street_choices(user: User) -> QuerySet[Street]:
     return Street.objects.filter(pk__in=communities_for_user(user).values("street_id")).order_by(
         "name"
     )
-
-
-def dashboard_summary(user: User) -> dict[str, Any]:
-    """Headline counts over the user's communities, and the same per street (two queries)."""
-    qs = communities_for_user(user).with_track()
-    metrics = {
-        "communities": Count("pk"),
-        "village_converted": Count("pk", filter=Q(kind=Community.Kind.VILLAGE_CONVERTED)),
-        "village_track": Count("pk", filter=Q(track=Community.Track.VILLAGE)),
-        "difficult": Count("pk", filter=Q(is_difficult=True)),
-        "demolition": Count("pk", filter=Q(is_demolition_underway=True)),
-        "population": Sum("population"),
-        "voters": Sum("registered_voters"),
-    }
-    totals = qs.aggregate(**metrics)
-    per_street = list(
-        qs.values("street_id", "street__name").annotate(**metrics).order_by("street__name")
-    )
-    return {"totals": totals, "per_street": per_street, "has_scope": totals["communities"] > 0}
 
 
 @dataclass(frozen=True)
