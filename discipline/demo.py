@@ -173,6 +173,21 @@ def _report(community: Community, received: datetime, by: User | None, **kwargs:
     return report_receive(community=community, received_at=received, by=by, **kwargs).report
 
 
+def _entry_times(opened: datetime, end: datetime, count: int) -> list[datetime]:
+    """`count` times spread over a case's life, from its opening to `end` (its conclusion, or
+    now): on days evenly apart, in office hours, or evenly apart in time when the case is too
+    young for that. No randomness: the same opening and end give the same times."""
+    first = timezone.localdate(opened)
+    span = (timezone.localdate(end) - first).days
+    times = [
+        _at(first + timedelta(days=span * i // (count + 1)), 10 + 3 * ((i - 1) % 3))
+        for i in range(1, count + 1)
+    ]
+    if all(opened < at < end for at in times) and times == sorted(set(times)):
+        return times
+    return [opened + (end - opened) * i / (count + 1) for i in range(1, count + 1)]
+
+
 def _case(
     report: Report,
     *,
@@ -199,9 +214,17 @@ def _case(
         officer,
     )
     case.officers.add(officer)
-    for kind_text in entries:
+    made = []
+    for kind_text, at in zip(
+        entries, _entry_times(opened, concluded or timezone.now(), len(entries)), strict=True
+    ):
         kind, body = kind_text.split(":", 1)
-        CaseEntry.objects.create(case=case, kind=kind, text=body, created_by=officer)
+        entry = CaseEntry.objects.create(case=case, kind=kind, text=body, created_by=officer)
+        entry.created_at = entry.updated_at = at
+        made.append(entry)
+    # save() stamps `created_at` with the time of seeding; bulk_update writes the times as set
+    # (a case entry keeps no history)
+    CaseEntry.objects.bulk_update(made, ["created_at", "updated_at"])
     report.state = Report.State.CONCLUDED if concluded else Report.State.OPEN
     _save(report, officer)
     return case
@@ -347,6 +370,34 @@ def _reports(
     )
 
 
+# the inspections: kind, held (days before today), team, summary, the communities visited (a
+# slice of the district's) and how many member units joined
+INSPECTIONS = [
+    (Inspection.Kind.WEEKLY, 3, "区换届风气督查组", "抽查选民登记和纪律宣传情况。", slice(0, 3), 0),
+    (
+        Inspection.Kind.JOINT,
+        12,
+        "区纪委、民政局、公安分局联合督查组",
+        "半月联合督查：候选人资格审查和选举秩序。",
+        slice(2, 6),
+        3,
+    ),
+]
+# the findings: the inspection (its index above), the community (index, or the district's last),
+# what was found, and its rectification order: action, owner, due (days from today), closed (days
+# from today, or None while open) and the close-out. One open, one closed, one overdue.
+FINDINGS = [
+    (0, 0, "选民登记公示未标明异议期限。", ("补充公示异议期限", "社区党组织书记", 4, None, "")),
+    (
+        0,
+        1,
+        "换届纪律“九严禁”未张贴。",
+        ("张贴“九严禁”并组织学习", "社区居委会主任", -5, -6, "已张贴并组织学习，附照片。"),
+    ),
+    (1, 3, "候选人资格审查记录不全。", ("补齐资格审查记录", "街道组织委员", -2, None, "")),
+]
+
+
 def _inspections(
     district: District,
     campaign: Campaign | None,
@@ -355,62 +406,42 @@ def _inspections(
     today: date,
     by: User,
 ) -> None:
-    weekly = _save(
-        Inspection(
-            district=district,
-            campaign=campaign,
-            kind=Inspection.Kind.WEEKLY,
-            held_on=today - timedelta(days=3),
-            team="区换届风气督查组",
-            summary="抽查选民登记和纪律宣传情况。",
-            created_by=by,
-        ),
-        by,
-    )
-    weekly.communities.add(*communities[:3])
-    joint = _save(
-        Inspection(
-            district=district,
-            campaign=campaign,
-            kind=Inspection.Kind.JOINT,
-            held_on=today - timedelta(days=12),
-            team="区纪委、民政局、公安分局联合督查组",
-            summary="半月联合督查：候选人资格审查和选举秩序。",
-            created_by=by,
-        ),
-        by,
-    )
-    joint.communities.add(*communities[2:6])
-    joint.units.add(*MemberUnit.objects.all()[:3])
-    findings = [
-        (weekly, communities[0], "选民登记公示未标明异议期限。"),
-        (weekly, communities[1], "换届纪律“九严禁”未张贴。"),
-        (joint, communities[min(3, len(communities) - 1)], "候选人资格审查记录不全。"),
-    ]
-    made = [
-        _save(InspectionFinding(inspection=i, community=c, description=d, created_by=by), by)
-        for i, c, d in findings
-    ]
-    orders = [
-        (made[0], "补充公示异议期限", "社区党组织书记", today + timedelta(days=4), None, ""),
-        (
-            made[1],
-            "张贴“九严禁”并组织学习",
-            "社区居委会主任",
-            today - timedelta(days=5),
-            today - timedelta(days=6),
-            "已张贴并组织学习，附照片。",
-        ),
-        (made[2], "补齐资格审查记录", "街道组织委员", today - timedelta(days=2), None, ""),
-    ]
-    for finding, action, owner, due_on, closed_on, close_out in orders:
+    inspections = []
+    for kind, days_ago, team, summary, visited, units in INSPECTIONS:
+        inspection = _save(
+            Inspection(
+                district=district,
+                campaign=campaign,
+                kind=kind,
+                held_on=today - timedelta(days=days_ago),
+                team=team,
+                summary=summary,
+                created_by=by,
+            ),
+            by,
+        )
+        inspection.communities.add(*communities[visited])
+        if units:
+            inspection.units.add(*MemberUnit.objects.all()[:units])
+        inspections.append(inspection)
+    for index, place, description, order in FINDINGS:
+        finding = _save(
+            InspectionFinding(
+                inspection=inspections[index],
+                community=communities[min(place, len(communities) - 1)],
+                description=description,
+                created_by=by,
+            ),
+            by,
+        )
+        action, owner, due, closed, close_out = order
         _save(
             RectificationOrder(
                 finding=finding,
                 action=action,
                 owner=owner,
-                due_on=due_on,
-                closed_on=closed_on,
+                due_on=today + timedelta(days=due),
+                closed_on=None if closed is None else today + timedelta(days=closed),
                 close_out=close_out,
                 created_by=by,
             ),
