@@ -1,6 +1,9 @@
+from collections.abc import Iterator
+from itertools import groupby
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
@@ -11,6 +14,34 @@ from core.uploads import UploadField
 from .importing import ImportFileError, workbook_check
 from .models import Committee, Community, District, Street
 from .selectors import CommunityFilters
+
+
+class _ByStreet(ModelChoiceIterator):
+    """The communities in groups by street (by district and street when they span districts),
+    in one query."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = list(
+            self.queryset.select_related("street__district").order_by(
+                "street__district__name", "street__name", "street_id", "name", "pk"
+            )
+        )
+        several = len({c.street.district_id for c in rows}) > 1
+        for street, group in groupby(rows, key=lambda c: c.street):
+            label = f"{street.district.name} · {street.name}" if several else street.name
+            yield (label, [self.choice(c) for c in group])
+
+
+class CommunityChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A community chosen from a select grouped by street, so that a district's many
+    communities (and two streets' communities of the same name) can be told apart."""
+
+    iterator = _ByStreet
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
 
 
 class CommunityFilterForm(StyledFormMixin, forms.Form):

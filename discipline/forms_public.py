@@ -16,9 +16,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from communities.forms import CommunityChoiceField
 from communities.models import Community
 from core.forms import StyledFormMixin
-from core.http import id_parse
 
 from .forms_reports import TEXT_MAX, ReportFieldsForm
 from .models import Report
@@ -39,17 +39,6 @@ class PublicTextField(forms.CharField):
         if isinstance(value, str):
             value = control_strip(value)
         return super().to_python(value)
-
-
-def community_choices(communities: QuerySet[Community]) -> list[tuple[str, Any]]:
-    """The communities grouped by district and street, for a select with optgroups."""
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for community in communities:
-        street = community.street
-        groups.setdefault(f"{street.district.name} · {street.name}", []).append(
-            (community.pk, community.name)
-        )
-    return [("", _("Please choose")), *groups.items()]
 
 
 # the reporter's own fields, whose text the public types: control characters removed first
@@ -88,7 +77,12 @@ class PublicReportForm(ReportFieldsForm):
         "reporter_address": _("Your address"),
     }
 
-    community = forms.ChoiceField(label=_("Community concerned"))
+    community = CommunityChoiceField(
+        label=_("Community concerned"),
+        queryset=Community.objects.none(),
+        empty_label=_("Please choose"),
+        error_messages={"invalid_choice": _("Choose the community from the list.")},
+    )
     # never shown to people (hidden by the page); bots fill every field in
     website = forms.CharField(label=_("Leave this field empty"), required=False)
 
@@ -111,20 +105,12 @@ class PublicReportForm(ReportFieldsForm):
         self.fields["attachments"].help_text = gettext(
             "Up to %(count)s photos (JPEG, PNG, HEIC, WebP) or PDF files."
         ) % {"count": MAX_ATTACHMENTS}
-        self._communities = {c.pk: c for c in communities}
         community_field: Any = self.fields["community"]
-        community_field.choices = community_choices(communities)
+        community_field.queryset = communities
         category_field: Any = self.fields["category"]
         category_field.choices = [("", _("Please choose")), *Report.Category.choices]
         honeypot = self.fields["website"].widget
         honeypot.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-
-    def clean_community(self) -> Community:
-        pk = id_parse(self.cleaned_data["community"])
-        community = self._communities.get(pk) if pk is not None else None
-        if community is None:
-            raise forms.ValidationError(_("Choose the community from the list."), code="invalid")
-        return community
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from communities.forms import CommunityChoiceField
 from communities.models import Community
 from core.forms import StyledFormMixin
 from core.uploads import UploadField
@@ -52,13 +53,6 @@ class DocumentForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, campaigns: QuerySet[Campaign], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["campaign"]).queryset = campaigns  # type: ignore[type-arg]
-
-
-class CommunityChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """A community named with its street (two streets may have communities of the same name)."""
-
-    def label_from_instance(self, obj: Community) -> str:
-        return f"{obj.street.name} · {obj.name}"
 
 
 class EventForm(StyledFormMixin, forms.Form):

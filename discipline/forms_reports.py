@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
+from communities.forms import CommunityChoiceField
 from communities.models import Community
 from core.exceptions import DomainError
 from core.forms import StyledFormMixin
@@ -63,11 +64,6 @@ class AttachmentsField(UploadField):
         if errors:
             raise forms.ValidationError(errors)
         return cleaned
-
-
-class _CommunityChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.street.name} · {obj.name}"
 
 
 class _CandidateChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -128,7 +124,9 @@ class StaffReportForm(ReportFieldsForm):
         "attachments",
     ]
 
-    community = _CommunityChoice(label=_("Community concerned"), queryset=Community.objects.none())
+    community = CommunityChoiceField(
+        label=_("Community concerned"), queryset=Community.objects.none()
+    )
     candidate = _CandidateChoice(
         label=_("Candidate concerned"),
         queryset=Candidate.objects.none(),

@@ -16,7 +16,7 @@ from discipline.forms_public import TEXT_MAX
 from discipline.models import Case, Report, ReportAttachment
 from discipline.services.reports import receipt_digest, report_receive
 from discipline.throttle import throttle_reset
-from tests.factories import CommunityFactory
+from tests.factories import CommunityFactory, StreetFactory
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -75,8 +75,13 @@ def test_form_opens_without_sign_in_grouped_by_street(
     assert response.status_code == 200
     html = response.content.decode()
     assert "换届风气问题举报（绿色通道）" in html
-    assert f'<optgroup label="{community.street.district.name} · {community.street.name}">' in html
+    # one district: its streets; several: district and street
+    assert f'<optgroup label="{community.street.name}">' in html
     assert f'<option value="{other_community.pk}">{other_community.name}</option>' in html
+    far = CommunityFactory(street=StreetFactory(name="Far Street"))
+    html = client.get(reverse(REPORT)).content.decode()
+    assert f'<optgroup label="{far.street.district.name} · Far Street">' in html
+    assert f'<optgroup label="{community.street.district.name} · {community.street.name}">' in html
     # anonymous by default, the honeypot hidden from people, the look-up linked
     assert 'name="anonymous"' in html and "checked" in html.split('name="anonymous"')[1][:80]
     assert '<div class="visually-hidden" aria-hidden="true">' in html
