@@ -15,7 +15,7 @@ class _Pick(forms.Form):
 
     def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
+        self.fields["community"].queryset = communities
 
 
 def _groups(html: str) -> list[tuple[str, list[str]]]:
