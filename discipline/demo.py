@@ -174,17 +174,8 @@ def _report(community: Community, received: datetime, by: User | None, **kwargs:
 
 
 def _entry_times(opened: datetime, end: datetime, count: int) -> list[datetime]:
-    """`count` times spread over a case's life, from its opening to `end` (its conclusion, or
-    now): on days evenly apart, in office hours, or evenly apart in time when the case is too
-    young for that. No randomness: the same opening and end give the same times."""
-    first = timezone.localdate(opened)
-    span = (timezone.localdate(end) - first).days
-    times = [
-        _at(first + timedelta(days=span * i // (count + 1)), 10 + 3 * ((i - 1) % 3))
-        for i in range(1, count + 1)
-    ]
-    if all(opened < at < end for at in times) and times == sorted(set(times)):
-        return times
+    """`count` times evenly apart over a case's life, between its opening and `end` (its
+    conclusion, or now)."""
     return [opened + (end - opened) * i / (count + 1) for i in range(1, count + 1)]
 
 
